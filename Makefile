@@ -1,0 +1,46 @@
+# The guide's commands. `make serve` and `make test` each set everything up first (venv, pip, npm, Debian packages).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup browser serve build test pdf bench lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+
+setup: $(VENV)/.installed node_modules/.installed  ## install Python and npm dependencies (pinned)
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser:  # Debian's Chromium and poppler for the browser and PDF tests (installed when missing, as root)
+	@bash scripts/system-packages.sh chromium poppler-utils
+
+serve: setup  ## serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup  ## strict build into site/
+	$(BIN)/mkdocs build
+
+test: setup browser  ## run every test (what CI runs)
+	$(BIN)/python -m pytest
+
+lock:  ## re-pin the full environment into constraints.txt
+	$(BIN)/pip freeze --exclude-editable | grep -v '^mlguide' > constraints.tmp
+	{ echo '# Full pinned environment (pip freeze), applied with -c. Regenerate with `make lock`.'; cat constraints.tmp; } > constraints.txt
+	rm constraints.tmp
+
+clean:  ## remove the built site and caches
+	rm -rf site .cache .pytest_cache

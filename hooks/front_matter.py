@@ -1,0 +1,89 @@
+"""Validate the front matter of concept pages and render their header.
+
+A concept page is `docs/<area>/<concept>.md` (not an `index.md`, not under `contributing/`). Its front matter must
+parse as YAML and carry `title`, `description`, `aliases`, `questions`, `tags` and `level` with the right types, and
+its first line must be the H1 `# <title>`. MkDocs itself drops front matter that fails to parse without a word, so this
+hook parses it first and fails the build naming the page and the problem. Under the H1 it inserts the page's one-line
+definition, its "also known as" line and its level (template: `hooks/templates/page_header.md.j2`), where both
+readers and search see them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import yaml
+from mkdocs.exceptions import PluginError
+
+NON_CONCEPT_DIRS = {"contributing"}
+LEVELS = ("core", "advanced")
+STRING_KEYS = ("title", "description")
+LIST_KEYS = ("aliases", "questions", "tags")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n(?P<body>.*)\Z", re.DOTALL)
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def is_concept_page(src_uri: str) -> bool:
+    parts = src_uri.split("/")
+    return len(parts) == 2 and parts[1].endswith(".md") and parts[1] != "index.md" and parts[0] not in NON_CONCEPT_DIRS
+
+
+def split_front_matter(src_uri: str, text: str) -> tuple[dict, str]:
+    """Return (front matter, body) of a page's Markdown; PluginError if the front matter is missing or malformed."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise PluginError(f"{src_uri}: a concept page must open with a '---' front matter block")
+    try:
+        meta = yaml.safe_load(match["yaml"])
+    except yaml.YAMLError as error:
+        raise PluginError(f"{src_uri}: front matter is not valid YAML: {error}") from error
+    if not isinstance(meta, dict):
+        raise PluginError(f"{src_uri}: front matter must be a mapping of keys to values, got {meta!r}")
+    return meta, match["body"]
+
+
+def validated_meta(src_uri: str, text: str) -> dict:
+    """Check a concept page's front matter and H1; return the front matter."""
+    meta, body = split_front_matter(src_uri, text)
+    for key in STRING_KEYS:
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise PluginError(f"{src_uri}: front matter needs '{key}' as a non-empty string, got {meta.get(key)!r}")
+    for key in LIST_KEYS:
+        value = meta.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            raise PluginError(f"{src_uri}: front matter needs '{key}' as a list of strings, got {value!r}")
+    if not meta["tags"]:
+        raise PluginError(f"{src_uri}: front matter 'tags' must name at least the page's area")
+    if meta.get("level") not in LEVELS:
+        raise PluginError(f"{src_uri}: front matter 'level' must be one of {', '.join(LEVELS)}, got {meta.get('level')!r}")
+    first_line = body.lstrip("\n").split("\n", 1)[0]
+    if first_line.strip() != f"# {meta['title']}":
+        raise PluginError(f"{src_uri}: the page must start with the H1 '# {meta['title']}', found {first_line!r}")
+    return meta
+
+
+def concept_pages(files) -> dict[str, dict]:
+    """Map each concept page's src_uri to its validated front matter."""
+    return {
+        file.src_uri: validated_meta(file.src_uri, file.content_string)
+        for file in files.documentation_pages()
+        if is_concept_page(file.src_uri)
+    }
+
+
+def on_files(files, config):
+    concept_pages(files)
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not is_concept_page(page.file.src_uri):
+        return markdown
+    heading, _, rest = markdown.lstrip("\n").partition("\n")
+    header = _TEMPLATES.get_template("page_header.md.j2").render(meta=page.meta)
+    return f"{heading}\n\n{header}\n{rest}"

@@ -1,0 +1,85 @@
+"""Shared fixtures: the site built once per test session, a local server for it, and headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+sys.path.insert(0, str(ROOT / "hooks"))
+
+
+def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """Run a strict `mkdocs build` of `project` into `site_dir`; return the finished process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([*MKDOCS, "build", "--site-dir", str(site_dir)], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The guide, built once per session from the working tree (notebooks come from the content-keyed cache)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = run_build(ROOT, site_dir)
+    assert result.returncode == 0, f"the site does not build:\n{result.stderr[-6000:]}"
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def base_url(site) -> str:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A scratch copy of the project to break on purpose; shares node_modules and the notebook cache."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / ".cache" / "notebooks").is_dir():
+        shutil.copytree(ROOT / ".cache" / "notebooks", copy / ".cache" / "notebooks")
+    return copy
