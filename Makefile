@@ -34,8 +34,16 @@ serve: setup  ## serve the site at http://127.0.0.1:8000 with live reload
 build: setup  ## strict build into site/
 	$(BIN)/mkdocs build
 
+pdf: setup browser  ## build the site and print it to site/ml-interview-guide.pdf
+	$(BIN)/mkdocs build
+	$(BIN)/python scripts/make_pdf.py site
+
 test: setup browser  ## run every test (what CI runs)
 	$(BIN)/python -m pytest
+
+bench: setup browser  ## measure build times, page weights and Lighthouse scores (needs npm dev packages)
+	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+	$(BIN)/python scripts/bench.py
 
 lock:  ## re-pin the full environment into constraints.txt
 	$(BIN)/pip freeze --exclude-editable | grep -v '^mlguide' > constraints.tmp

@@ -72,14 +72,14 @@ def mkdocs_config() -> dict:
 
 
 @pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A scratch copy of the project to break on purpose; shares node_modules and the notebook cache."""
+def project_copy(tmp_path, site) -> Path:
+    """A scratch copy of the project to break on purpose; shares node_modules and the (warm) notebook cache."""
     copy = tmp_path / "project"
     copy.mkdir()
     for name in ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
-    if (ROOT / ".cache" / "notebooks").is_dir():
-        shutil.copytree(ROOT / ".cache" / "notebooks", copy / ".cache" / "notebooks")
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", copy / ".cache")
     return copy

@@ -1,0 +1,43 @@
+"""Print the built site's one-page edition (print-site plugin) to a PDF with headless Chromium.
+
+Usage: make_pdf.py SITE_DIR   ->   SITE_DIR/ml-interview-guide.pdf
+Math is rendered by KaTeX before printing, collapsed answers are opened, and Chromium adds the outline (bookmarks)
+and one page-number footer.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from local_site import launch_chromium, serve
+
+PDF_NAME = "ml-interview-guide.pdf"
+FOOTER = ('<div style="width:100%;font-size:8px;color:#555;text-align:center;font-family:sans-serif">'
+          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+MATH_RENDERED = """() => [...document.querySelectorAll('.arithmatex')].every(el => el.querySelector('.katex'))"""
+
+
+def make_pdf(site_dir: Path) -> Path:
+    out = site_dir / PDF_NAME
+    with serve(site_dir) as base_url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto(base_url + "print_page/", wait_until="networkidle")
+        page.wait_for_function(MATH_RENDERED, timeout=60_000)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.emulate_media(media="print", color_scheme="light")
+        page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+                 display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+                 margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+        browser.close()
+    return out
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    pdf = make_pdf(Path(sys.argv[1]))
+    print(f"wrote {pdf} ({pdf.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")

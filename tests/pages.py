@@ -1,0 +1,55 @@
+"""Helpers that read the guide's source: concept pages, their front matter and sections, notebooks, nav entries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import ROOT
+from front_matter import is_concept_page, split_front_matter
+
+DOCS = ROOT / "docs"
+TEMPLATE_SECTIONS = [
+    "The short answer", "Intuition", "How it works", "In code", "Pitfalls and misconceptions",
+    "Interview questions", "Follow-up questions", "Related concepts", "References",
+]
+
+
+def concept_pages() -> dict[str, tuple[dict, str]]:
+    """src_uri -> (front matter, Markdown body) for every concept page."""
+    pages = {}
+    for path in sorted(DOCS.glob("*/*.md")):
+        src_uri = path.relative_to(DOCS).as_posix()
+        if is_concept_page(src_uri):
+            pages[src_uri] = split_front_matter(src_uri, path.read_text(encoding="utf-8"))
+    return pages
+
+
+def notebooks() -> list[Path]:
+    return sorted(DOCS.glob("*/notebooks/*.py"))
+
+
+def without_code(markdown: str) -> str:
+    """Markdown with fenced code, display math and snippet lines removed."""
+    markdown = re.sub(r"^(\s*)(```|~~~).*?^\1\2", "", markdown, flags=re.S | re.M)
+    return re.sub(r"\$\$.*?\$\$", "", markdown, flags=re.S)
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """H2 title -> the Markdown under it, in page order."""
+    parts = re.split(r"^## (.+?)\s*$", without_code(markdown), flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def prose_words(markdown: str) -> int:
+    text = re.sub(r"\$[^$\n]+\$", " ", without_code(markdown))
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+
+
+def nav_entries(nav) -> list[str]:
+    """Every file named in a MkDocs nav, depth first."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [entry for value in nav.values() for entry in nav_entries(value)]
+    return [entry for item in nav for entry in nav_entries(item)]

@@ -1,0 +1,82 @@
+"""The built site in headless Chromium: no errors, no request leaves 127.0.0.1, math renders, search finds answers."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+
+from pages import concept_pages
+
+CONCEPT = "evaluation/roc-auc/"
+
+
+def visit(browser, url: str, *, color_scheme: str = "light"):
+    """Open `url`, blocking every host but 127.0.0.1; return (page, console errors, blocked requests)."""
+    context = browser.new_context(color_scheme=color_scheme)
+    page = context.new_page()
+    errors, blocked = [], []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def guard(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.goto(url, wait_until="networkidle")
+    return page, errors, blocked
+
+
+@pytest.mark.parametrize("path", ["", CONCEPT])
+def test_page_loads_cleanly_and_stays_local(browser, base_url, path):
+    page, errors, blocked = visit(browser, base_url + path)
+    assert page.title()
+    assert errors == []
+    assert blocked == []
+    page.context.close()
+
+
+def test_math_is_rendered(browser, base_url):
+    page, errors, _ = visit(browser, base_url + CONCEPT)
+    assert page.locator(".arithmatex .katex").count() > 0
+    text = page.locator("article").inner_text()
+    assert "\\(" not in text and "\\frac" not in text and "\\[" not in text
+    assert errors == []
+    page.context.close()
+
+
+def test_dark_mode_recolours_figures(browser, base_url):
+    page, errors, _ = visit(browser, base_url + CONCEPT, color_scheme="dark")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    figure = page.locator("img.nb-figure").first
+    assert "invert" in figure.evaluate("img => getComputedStyle(img).filter")
+    page.context.close()
+
+
+def search_results(page, query: str) -> list[str]:
+    """Type `query` into the search box; return the result links (one per page, best first)."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
+    box.fill(query)
+    page.wait_for_function(
+        "() => /matching document/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=10_000
+    )
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def test_searching_a_question_finds_its_page(browser, base_url, site):
+    records = [r for r in json.loads((site / "questions.json").read_text()) if r["status"] == "answered"]
+    page, errors, _ = visit(browser, base_url)
+    for record in records[:5]:
+        results = search_results(page, record["question"])
+        target = base_url + record["url"].split("#")[0]
+        assert any(url.startswith(target) for url in results[:3]), f"{record['question']!r}: {results[:3]}"
+    assert errors == []
+    page.context.close()

@@ -1,0 +1,127 @@
+"""Bad input fails the build with a message naming the file and the problem, never a silent pass.
+
+Each test breaks one thing in a scratch copy of the project and runs the real `mkdocs build`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+from pages import concept_pages, notebooks
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """A concept page that claims a question, another page's claimed question, and a notebook with its page."""
+    pages = {src: meta for src, (meta, _) in concept_pages().items()}
+    page = next(src for src, meta in pages.items() if meta["questions"])
+    other = next(meta["questions"][0] for src, meta in pages.items() if meta["questions"] and src != page)
+    notebook = notebooks()[0]
+    return {"page": page, "qid": pages[page]["questions"][0], "other_qid": other, "notebook": notebook}
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def failed_build(project: Path, tmp_path: Path) -> str:
+    result = run_build(project, tmp_path / "out")
+    assert result.returncode != 0, "the build passed, but it should have failed"
+    return result.stderr
+
+
+def test_unknown_question_id(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], "questions: [", "questions: [mentoring-77, ")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{sample['page']}: claims question 'mentoring-77', which is not in questions.yml" in log
+
+
+def test_two_pages_claim_one_question(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], "questions: [", f"questions: [{sample['other_qid']}, ")
+    log = failed_build(project_copy, tmp_path)
+    assert re.search(rf"claims question '{sample['other_qid']}', already claimed by \S+\.md", log), log[-2000:]
+    assert sample["page"] in log
+
+
+def test_claimed_question_without_anchor(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], f"{{ #{sample['qid']} }}", "")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{sample['page']}: claims question '{sample['qid']}' but has no heading with that anchor" in log
+
+
+def test_malformed_front_matter(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], "questions: [", "questions: [[")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{sample['page']}: front matter is not valid YAML" in log
+
+
+def test_missing_front_matter_key(project_copy, tmp_path, sample):
+    page = project_copy / "docs" / sample["page"]
+    page.write_text(re.sub(r"^level: .*\n", "", page.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{sample['page']}: front matter 'level' must be one of core, advanced, got None" in log
+
+
+def test_question_neither_answered_nor_pending(project_copy, tmp_path):
+    inventory = project_copy / "hooks" / "questions.yml"
+    text = inventory.read_text(encoding="utf-8")
+    first_pending = re.search(r"^pending:\n  - (\S+)\n", text, flags=re.M)[1]
+    edit(inventory, f"  - {first_pending}\n", "")
+    log = failed_build(project_copy, tmp_path)
+    assert f"questions.yml: no page answers {first_pending};" in log
+
+
+def test_answered_question_still_pending(project_copy, tmp_path, sample):
+    edit(project_copy / "hooks" / "questions.yml", "pending:\n", f"pending:\n  - {sample['qid']}\n")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{sample['page']}: answers '{sample['qid']}'; remove it from 'pending:'" in log
+
+
+def test_broken_link(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], "## The short answer", "## The short answer\n\nSee [this](no-such-page.md).")
+    log = failed_build(project_copy, tmp_path)
+    assert f"'{sample['page']}' contains a link 'no-such-page.md'" in log
+
+
+def test_broken_anchor(project_copy, tmp_path, sample):
+    edit(project_copy / "docs" / sample["page"], "## The short answer", "## The short answer\n\nSee [this](#no-such-anchor).")
+    log = failed_build(project_copy, tmp_path)
+    assert "no-such-anchor" in log and sample["page"] in log
+
+
+def test_notebook_cell_that_raises(project_copy, tmp_path, sample):
+    notebook = project_copy / "docs" / sample["notebook"].relative_to(sample["notebook"].parents[2])
+    with notebook.open("a", encoding="utf-8") as handle:
+        handle.write('\n# %%\nraise ValueError("a deliberately failing cell")\n')
+    log = failed_build(project_copy, tmp_path)
+    src_uri = notebook.relative_to(project_copy / "docs").as_posix()
+    assert re.search(rf"{re.escape(src_uri)}: cell \d+ raised ValueError: a deliberately failing cell", log), log[-3000:]
+    assert "Traceback" in log or "ValueError" in log.split("raised", 1)[1]
+
+
+def test_notebook_without_concept_page(project_copy, tmp_path, sample):
+    notebook = project_copy / "docs" / sample["notebook"].relative_to(sample["notebook"].parents[2])
+    text = notebook.read_text(encoding="utf-8")
+    notebook.write_text(re.sub(r"concept: [\w/.-]+\.md", "concept: evaluation/nowhere.md", text, count=1), encoding="utf-8")
+    log = failed_build(project_copy, tmp_path)
+    assert "names concept page 'evaluation/nowhere.md', which does not exist" in log
+
+
+def test_figure_tag_on_a_cell_without_figure(project_copy, tmp_path, sample):
+    notebook = project_copy / "docs" / sample["notebook"].relative_to(sample["notebook"].parents[2])
+    with notebook.open("a", encoding="utf-8") as handle:
+        handle.write('\n# %% tags=["figure:nothing-here"]\nx = 1\n')
+    log = failed_build(project_copy, tmp_path)
+    assert "is tagged 'figure:nothing-here' but shows no figure" in log
+
+
+def test_missing_npm_assets(project_copy, tmp_path):
+    (project_copy / "node_modules").unlink()
+    log = failed_build(project_copy, tmp_path)
+    assert "vendor_assets.yml: katex:" in log and "run `npm ci`" in log
