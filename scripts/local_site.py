@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import threading
 from pathlib import Path
@@ -13,9 +14,29 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb"}
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files the way a documentation host serves them: gzip for text, long caching for hashed assets."""
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600" if path.suffix == ".html" else "max-age=31536000")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @contextlib.contextmanager
