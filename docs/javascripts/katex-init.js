@@ -10,4 +10,5 @@ document$.subscribe(({ body }) => {
     { left: "$$", right: "$$", display: true },
     { left: "$", right: "$", display: false },
   ]);
+  markScrollRegions(body);  // rendered equations can be wider than the page (a11y.js)
 });

@@ -1,0 +1,179 @@
+# ---
+# jupyter:
+#   kernelspec: {display_name: Python 3, language: python, name: python3}
+#   mlguide: {concept: evaluation/regression-metrics.md}
+# ---
+
+# %% [markdown]
+# # R², adjusted R² and held-out R² as useless features pile up
+# We fit ordinary least squares with two real predictors, then add columns of pure noise one at a time and watch
+# in-sample R², adjusted R² and R² on a large held-out set. A second experiment corrupts one target value to show
+# how differently RMSE and MAE react to a single outlier.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from mlguide.regression import adjusted_r2, mae, r2_score, rmse
+
+START = time.perf_counter()
+
+# %% [markdown]
+# ## The data
+# The true model is $y = 1.5\,x_1 - x_2 + \varepsilon$ with $\varepsilon \sim N(0, 1.5^2)$ and standard-normal
+# inputs. The training set has only $n = 40$ rows, so every extra coefficient costs a noticeable share of the data;
+# the held-out set has 2,000 rows, so its R² is a precise estimate of performance on new data. The noise features
+# are independent standard-normal columns that have nothing to do with $y$.
+
+# %%
+N_TRAIN, N_TEST, N_NOISE = 40, 2000, 25
+BETA, SIGMA = np.array([1.5, -1.0]), 1.5
+
+
+def draw(rng, m):
+    """m rows: two real predictors, N_NOISE irrelevant ones, and the target."""
+    X = rng.normal(size=(m, 2))
+    noise_cols = rng.normal(size=(m, N_NOISE))
+    y = X @ BETA + rng.normal(scale=SIGMA, size=m)
+    return np.column_stack([X, noise_cols]), y
+
+
+def ols_fit(A, y):
+    """Least-squares coefficients for design matrix A (which already holds an intercept column)."""
+    return np.linalg.lstsq(A, y, rcond=None)[0]
+
+
+def with_intercept(X):
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def scores_by_noise_count(rng):
+    """For 0..N_NOISE noise columns: in-sample R², adjusted R², held-out R², and the training residual sum of squares."""
+    X, y = draw(rng, N_TRAIN)
+    Xt, yt = draw(rng, N_TEST)
+    rows = []
+    for j in range(N_NOISE + 1):
+        p = 2 + j                                   # predictors, not counting the intercept
+        A, At = with_intercept(X[:, :p]), with_intercept(Xt[:, :p])
+        b = ols_fit(A, y)
+        r2_in = r2_score(y, A @ b)
+        rows.append((r2_in, adjusted_r2(r2_in, N_TRAIN, p), r2_score(yt, At @ b), np.sum((y - A @ b) ** 2)))
+    return np.array(rows)
+
+
+# %% [markdown]
+# ## One training set
+# Each step adds one more noise column and refits. In-sample R² can only go up, because the bigger model could
+# always set the new coefficient to zero and reproduce the smaller fit. Adjusted R² divides the two sums of squares
+# by their degrees of freedom, $n-p-1$ and $n-1$, so it can go down. Held-out R² measures what we actually care
+# about.
+
+# %%
+one = scores_by_noise_count(np.random.default_rng(0))
+r2_in, r2_adj, r2_out, rss = one.T
+k = np.arange(N_NOISE + 1)
+print(" noise  R2_in  R2_adj  R2_heldout")
+for j in (0, 5, 10, 15, 20, 25):
+    print(f"{j:6d}  {r2_in[j]:.3f}  {r2_adj[j]:6.3f}  {r2_out[j]:8.3f}")
+
+# %% [markdown]
+# ## Averaged over 200 training sets
+# A single draw is noisy, so we repeat the experiment with 200 independent training and held-out sets and average
+# each curve. This shows what each number estimates. The population R² of the true model is
+# $(1.5^2 + 1^2)/(1.5^2 + 1^2 + 1.5^2) = 3.25/5.5 \approx 0.59$. Adjusted R² stays level near it, because its
+# residual variance $\mathrm{SS_{res}}/(n-p-1)$ stays an unbiased estimate of $\sigma^2$ when the added columns are
+# irrelevant.
+# Held-out R² still falls, because each estimated (but useless) coefficient adds variance to the predictions.
+
+# %%
+POP_R2 = (BETA @ BETA) / (BETA @ BETA + SIGMA**2)   # share of Var(y) the true regression function explains
+print(f"population R² of the true model: {POP_R2:.3f}")
+rng = np.random.default_rng(1)
+many = np.stack([scores_by_noise_count(rng) for _ in range(200)])   # shape (200, 26, 4)
+mean_in, mean_adj, mean_out = many[:, :, 0].mean(axis=0), many[:, :, 1].mean(axis=0), many[:, :, 2].mean(axis=0)
+print(" noise  mean R2_in  mean R2_adj  mean R2_heldout")
+for j in (0, 5, 10, 15, 20, 25):
+    print(f"{j:6d}  {mean_in[j]:9.3f}  {mean_adj[j]:11.3f}  {mean_out[j]:15.3f}")
+
+# %% tags=["figure:regression-metrics-noise-features"]
+fig, axes = plt.subplots(1, 2, figsize=(8.5, 4), sharey=True)
+for ax, (a, b, c), title in [
+    (axes[0], (r2_in, r2_adj, r2_out), "One training set (n = 40)"),
+    (axes[1], (mean_in, mean_adj, mean_out), "Average over 200 training sets"),
+]:
+    ax.plot(k, a, marker="o", ms=3, label="in-sample R²")
+    ax.plot(k, b, marker="s", ms=3, label="adjusted R²")
+    ax.plot(k, c, marker="^", ms=3, label="held-out R²")
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_title(title)
+    ax.set_xlabel("number of pure-noise features added")
+axes[1].axhline(POP_R2, color="grey", ls="--", lw=0.8)
+axes[1].annotate("population R² of the true model", (10, POP_R2 - 0.07), color="grey", fontsize=8)
+axes[0].set_ylabel("R² (unitless)")
+axes[0].legend(loc="lower left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## When does adjusted R² go up?
+# Adding one predictor raises adjusted R² exactly when the partial F statistic of that predictor, which equals
+# the square of its t statistic, exceeds 1:
+# $F = \dfrac{\mathrm{RSS}_{\text{old}} - \mathrm{RSS}_{\text{new}}}{\mathrm{RSS}_{\text{new}}/(n-p-1)} > 1$,
+# with $p$ the predictor count after the addition. A 5% significance test needs $F$ near 4, so adjusted R² lets
+# through many more variables than a significance test would, including pure noise.
+
+# %%
+p_new = 2 + k[1:]
+partial_f = (rss[:-1] - rss[1:]) / (rss[1:] / (N_TRAIN - p_new - 1))
+rose = np.diff(r2_adj) > 0
+print(f"noise features that raised adjusted R² on the single training set: {rose.sum()} of {N_NOISE}")
+print("partial F of each added noise feature:", np.round(partial_f, 2))
+
+# %% [markdown]
+# ## One bad target: RMSE versus MAE
+# Take the two-predictor model fitted on the first training set, score it on 50 fresh rows, then change one of those
+# targets by +20 (a unit mix-up, say) and score again. Squaring lets that single residual dominate the RMSE; MAE
+# grows only by 20/50 at most.
+
+# %%
+rng = np.random.default_rng(2)
+X, y = draw(rng, N_TRAIN)
+b = ols_fit(with_intercept(X[:, :2]), y)
+Xs, ys = draw(rng, 50)
+pred = with_intercept(Xs[:, :2]) @ b
+ys_bad = ys.copy()
+ys_bad[0] += 20.0
+mae_before, mae_after = mae(ys, pred), mae(ys_bad, pred)
+rmse_before, rmse_after = rmse(ys, pred), rmse(ys_bad, pred)
+print(f"MAE : {mae_before:.3f} -> {mae_after:.3f}  (x{mae_after / mae_before:.2f})")
+print(f"RMSE: {rmse_before:.3f} -> {rmse_after:.3f}  (x{rmse_after / rmse_before:.2f})")
+
+# %% [markdown]
+# ## Checks
+# Every statement the concept page makes about these results is asserted here.
+
+# %%
+# In-sample R² never decreases as nested OLS models (with intercept) gain predictors.
+assert np.all(np.diff(r2_in) >= -1e-12), "in-sample R² must be non-decreasing"
+assert np.all(np.diff(many[:, :, 0], axis=1) >= -1e-12)
+# Adjusted R² sits below R² whenever predictors are present and the fit is imperfect, and it does fall at some step.
+assert np.all(r2_adj < r2_in)
+assert np.any(np.diff(r2_adj) < 0), "adjusted R² should decrease at some step"
+# ... and it rises exactly when the added feature's partial F exceeds 1.
+assert np.array_equal(rose, partial_f > 1)
+# Some pure-noise features nonetheless raise adjusted R²: it is not a test of relevance.
+assert rose.sum() >= 1
+# Held-out R² ends lower than it started, on the single draw and on average.
+assert r2_out[-1] < r2_out[0]
+assert mean_out[-1] < mean_out[0] - 0.2
+# On average adjusted R² stays level, close to the population R² of the true model, while held-out R² falls
+# well below it and, with 25 noise features, below zero (worse than predicting the held-out mean).
+assert np.all(np.abs(mean_adj - POP_R2) < 0.03)
+assert mean_out[-1] < mean_adj[-1] - 0.2
+assert mean_out[-1] < 0
+# One corrupted target moves RMSE far more than MAE: its relative increase is over three times larger.
+assert (rmse_after / rmse_before - 1) > 3 * (mae_after / mae_before - 1)
+elapsed = time.perf_counter() - START
+print(f"all checks passed in {elapsed:.1f} s")

@@ -1,0 +1,192 @@
+# ---
+# jupyter:
+#   kernelspec: {display_name: Python 3, language: python, name: python3}
+#   mlguide: {concept: generalization/hyperparameter-tuning.md}
+# ---
+
+# %% [markdown]
+# # Random search versus grid search, and the optimism of the best validation score
+# With the same budget of 16 trials, we compare a 4 x 4 grid with 16 random draws on a tuning problem where only one
+# of the two hyperparameters matters, repeated over 2,000 randomly placed optima. Then we simulate a different trap:
+# picking the configuration with the best *validation* score and reporting that score overstates how good it is.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+rng = np.random.default_rng(2012)
+
+# %% [markdown]
+# ## A tuning problem with one important hyperparameter
+# Both hyperparameters are rescaled to $[0, 1]$ (think of $u_1$ as $\log_{10}$ of a learning rate mapped onto the unit
+# interval, and $u_2$ as something the model barely cares about). The "validation accuracy" of a configuration is
+#
+# $$f(u_1, u_2) = 0.70 + 0.20\,\exp\!\left(-\frac{(u_1 - c)^2}{2 \cdot 0.08^2}\right) + 0.005\,u_2,$$
+#
+# a bump of width about 0.08 around an unknown best value $c$ of $u_1$, plus a tiny effect of $u_2$. Each repetition
+# draws a new $c$ uniformly from $[0, 1]$, so that neither design is lucky by construction. This objective is noise
+# free, to isolate the effect of the *layout*; noise comes in part 2.
+
+# %%
+WIDTH = 0.08
+
+
+def validation_accuracy(u1, u2, c):
+    """The synthetic objective: only u1 matters much; c is the (unknown) best value of u1."""
+    return 0.70 + 0.20 * np.exp(-((u1 - c) ** 2) / (2 * WIDTH**2)) + 0.005 * u2
+
+
+budget = 16
+levels = (np.arange(4) + 0.5) / 4                  # 0.125, 0.375, 0.625, 0.875
+grid = np.array([(a, b) for a in levels for b in levels])
+print(f"grid: {len(grid)} trials, {len(np.unique(grid[:, 0]))} distinct values of u1")
+
+# %% [markdown]
+# ## 2,000 repetitions with the same budget
+# For each repetition: draw the optimum $c$, evaluate the 16 grid points and 16 fresh uniform random points, and keep
+# each design's best configuration. We record its **regret** (best achievable accuracy minus the accuracy found) and
+# how far its $u_1$ lies from $c$.
+
+# %%
+reps = 2000
+best_possible = lambda c: validation_accuracy(c, 1.0, c)  # noqa: E731  (u2 = 1 is best, u1 = c is best)
+regret = {"grid": np.empty(reps), "random": np.empty(reps)}
+distance = {"grid": np.empty(reps), "random": np.empty(reps)}
+for r in range(reps):
+    c = rng.uniform()
+    designs = {"grid": grid, "random": rng.uniform(size=(budget, 2))}
+    for name, pts in designs.items():
+        scores = validation_accuracy(pts[:, 0], pts[:, 1], c)
+        k = np.argmax(scores)
+        regret[name][r] = best_possible(c) - scores[k]
+        distance[name][r] = abs(pts[k, 0] - c)
+
+for name in ("grid", "random"):
+    print(f"{name:>6}: mean regret {regret[name].mean():.4f}, median {np.median(regret[name]):.4f}, "
+          f"mean |u1 - c| {distance[name].mean():.4f}, worst regret {regret[name].max():.4f}")
+print(f"random search found the better configuration in {np.mean(regret['random'] < regret['grid']):.1%} of repetitions")
+
+# %% tags=["figure:tuning-grid-vs-random-layouts"]
+c_show = 0.52
+u = np.linspace(0, 1, 201)
+U1, U2 = np.meshgrid(u, u)
+random_show = np.random.default_rng(7).uniform(size=(budget, 2))
+fig, axes = plt.subplots(1, 3, figsize=(8, 3.4), gridspec_kw={"width_ratios": [1, 1, 1.15]})
+for ax, (name, pts) in zip(axes[:2], [("4 x 4 grid", grid), ("16 random points", random_show)]):
+    ax.contourf(U1, U2, validation_accuracy(U1, U2, c_show), levels=12, cmap="Greys")
+    ax.scatter(pts[:, 0], pts[:, 1], color="C0" if name.startswith("4") else "C1", s=22, zorder=3)
+    ax.plot(pts[:, 0], np.full(budget, 0.02), "|", color="black", markersize=10)  # projections onto u1
+    ax.set_title(f"{name}: {len(np.unique(pts[:, 0]))} values of $u_1$", fontsize=9)
+    ax.set_xlabel("$u_1$ (important, rescaled)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xticks([0, 0.5, 1])
+axes[0].set_ylabel("$u_2$ (unimportant, rescaled)")
+bins = np.linspace(0, 0.2, 41)
+axes[2].hist(regret["grid"], bins=bins, alpha=0.6, color="C0", label=f"grid (mean {regret['grid'].mean():.3f})")
+axes[2].hist(regret["random"], bins=bins, alpha=0.6, color="C1", label=f"random (mean {regret['random'].mean():.3f})")
+axes[2].set_title(f"Regret over {reps} random optima", fontsize=9)
+axes[2].set_xlabel("regret (accuracy)")
+axes[2].set_ylabel("repetitions")
+axes[2].legend(fontsize=7)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Left and middle: one draw of the objective (darker is better) with each design's 16 trials; the ticks along the bottom
+# are their projections onto $u_1$. Right: regret, best possible minus best found, over all 2,000 repetitions.
+#
+# The grid spends its 16 trials on only four values of $u_1$, repeating each one four
+# times with different values of a hyperparameter that hardly matters. Random search tries 16 different values of
+# $u_1$, so it usually lands closer to the peak. The grid is not always worse: when $c$ happens to sit near one of its
+# four levels it wins, and random search occasionally leaves a large gap, which is why the regret distributions
+# overlap.
+
+# %%
+assert len(np.unique(grid[:, 0])) == 4 and len(grid) == budget, "the grid tests only 4 distinct values of u1"
+assert distance["random"].mean() < distance["grid"].mean(), "random search gets closer to the best u1 on average"
+assert regret["random"].mean() < regret["grid"].mean(), "random search has lower regret on average"
+assert np.median(regret["random"]) < np.median(regret["grid"]), "... and lower median regret"
+assert 0 < np.mean(regret["random"] < regret["grid"]) < 1, "but neither design wins every repetition"
+print("grid vs random: all assertions hold")
+
+# %% [markdown]
+# ## Sampling on a log scale
+# A learning rate between $10^{-5}$ and $10^{-1}$ spans four orders of magnitude. Drawing it uniformly on that
+# interval puts about 90% of the draws in the top decade, $[10^{-2}, 10^{-1}]$; drawing its logarithm uniformly gives
+# each decade a quarter of the draws.
+
+# %%
+lr_uniform = rng.uniform(1e-5, 1e-1, size=100_000)
+lr_log = 10 ** rng.uniform(-5, -1, size=100_000)
+top_uniform, top_log = np.mean(lr_uniform >= 1e-2), np.mean(lr_log >= 1e-2)
+print(f"share of draws in [1e-2, 1e-1]: uniform {top_uniform:.3f}, log-uniform {top_log:.3f}")
+assert abs(top_uniform - 0.09 / (0.1 - 1e-5)) < 0.005, "uniform sampling: about 90% in the top decade"
+assert abs(top_log - 0.25) < 0.005, "log-uniform sampling: a quarter per decade"
+
+# %% [markdown]
+# ## The winner's curse: the best validation score is optimistic
+# Now add the noise that every real validation estimate carries. Suppose we try $K$ configurations whose *true*
+# accuracies are close to each other (drawn from a normal distribution with mean 0.80 and standard deviation 0.01), and
+# estimate each one on a validation set of 400 examples, so each estimate is a binomial proportion with a standard
+# error of about $\sqrt{0.8 \cdot 0.2 / 400} = 0.02$. We pick the configuration with the highest validation accuracy
+# and compare that score with the selected configuration's true accuracy, and with its accuracy on a fresh test set of
+# 2,000 examples that played no part in the choice.
+
+# %%
+n_val, n_test, reps_wc = 400, 2000, 4000
+Ks = np.array([1, 2, 5, 10, 20, 50, 100, 200])
+optimism, optimism_se, test_gap = [], [], []
+for K in Ks:
+    true_acc = 0.80 + 0.01 * rng.standard_normal((reps_wc, K))
+    val_acc = rng.binomial(n_val, true_acc) / n_val
+    pick = np.argmax(val_acc, axis=1)
+    rows = np.arange(reps_wc)
+    gap = val_acc[rows, pick] - true_acc[rows, pick]              # reported minus true, for the winner
+    test_acc = rng.binomial(n_test, true_acc[rows, pick]) / n_test
+    optimism.append(gap.mean())
+    optimism_se.append(gap.std(ddof=1) / np.sqrt(reps_wc))
+    test_gap.append((test_acc - true_acc[rows, pick]).mean())
+optimism, optimism_se, test_gap = map(np.array, (optimism, optimism_se, test_gap))
+for K, o, s, t in zip(Ks, optimism, optimism_se, test_gap):
+    print(f"K = {K:>3}: validation score of the winner exceeds its true accuracy by {o:+.4f} (se {s:.4f}); "
+          f"fresh test set: {t:+.4f}")
+
+# %% tags=["figure:tuning-winners-curse"]
+fig, ax = plt.subplots(figsize=(8, 3.6))
+ax.errorbar(Ks, 100 * optimism, yerr=200 * optimism_se, marker="o", capsize=3, color="C3",
+            label="best validation score - its true accuracy")
+ax.plot(Ks, 100 * test_gap, marker="s", color="C2", label="fresh test score of the same pick - its true accuracy")
+ax.axhline(0, color="grey", linewidth=0.8)
+ax.set_xscale("log")
+ax.set_title(f"Optimism of the winning configuration (validation n = {n_val}, {reps_wc} repetitions per K)")
+ax.set_xlabel("number of configurations compared, K (log scale)")
+ax.set_ylabel("bias (accuracy, percentage points)")
+ax.legend(fontsize=8, loc="upper left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# With a single configuration there is no selection and no bias. With many, the winner is largely the configuration
+# whose validation sample happened to be kind to it, so its validation score overstates its accuracy, and more so the
+# more configurations compete. A test set that took no part in the choice gives an unbiased score for the same pick.
+
+# %%
+assert abs(optimism[0]) < 3 * optimism_se[0], "K = 1: no selection, no bias"
+assert np.all(optimism[1:] > 3 * optimism_se[1:]), "K >= 2: the winner's validation score is optimistic on average"
+assert np.all(np.diff(optimism) > 0), "the optimism grows with the number of configurations compared"
+assert np.all(np.abs(test_gap) < 0.002), "a fresh test set is (close to) unbiased for the selected configuration"
+print("winner's curse: all assertions hold")
+
+# %% [markdown]
+# ## Check against the hand calculation
+# Two configurations with *identical* true accuracy 0.80 and independent validation estimates with standard error
+# $\sigma$: the expected maximum of two independent normals is $\mu + \sigma/\sqrt{\pi}$, so the winner looks better
+# than it is by $\sigma/\sqrt{\pi} \approx 0.564\,\sigma$, about 1.1 percentage points when $\sigma = 0.02$.
+
+# %%
+sigma = np.sqrt(0.8 * 0.2 / n_val)
+val_two = rng.binomial(n_val, 0.80, size=(200_000, 2)) / n_val
+simulated = val_two.max(axis=1).mean() - 0.80
+print(f"sigma = {sigma:.4f}; predicted optimism sigma/sqrt(pi) = {sigma / np.sqrt(np.pi):.4f}; simulated {simulated:.4f}")
+assert abs(simulated - sigma / np.sqrt(np.pi)) < 0.0005, "simulation agrees with sigma / sqrt(pi)"

@@ -1,0 +1,115 @@
+"""Tests for src/mlguide/regression.py: against scikit-learn and against the page's hand-worked example."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from sklearn import metrics
+from sklearn.linear_model import LinearRegression
+
+from mlguide.regression import adjusted_r2, mae, mse, paired, r2_score, rmse
+
+# The worked example on docs/evaluation/regression-metrics.md: OLS line through five points.
+X_EX = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+Y_EX = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
+YHAT_EX = 2.2 + 0.6 * X_EX
+
+
+def test_worked_example_matches_the_page():
+    assert np.allclose(np.polyfit(X_EX, Y_EX, 1), [0.6, 2.2])
+    assert mae(Y_EX, YHAT_EX) == pytest.approx(0.64)
+    assert mse(Y_EX, YHAT_EX) == pytest.approx(0.48)
+    assert rmse(Y_EX, YHAT_EX) == pytest.approx(math.sqrt(0.48))
+    assert r2_score(Y_EX, YHAT_EX) == pytest.approx(0.6)
+    assert adjusted_r2(0.6, n=5, p=1) == pytest.approx(1 - 0.4 * 4 / 3)
+    # predicting a constant 5 is worse than predicting the mean 4: R^2 = 1 - 11/6
+    assert r2_score(Y_EX, np.full(5, 5.0)) == pytest.approx(-5 / 6)
+    # one target miscoded by +10: MAE x4, RMSE x6.4
+    y_bad = Y_EX.copy()
+    y_bad[-1] += 10
+    assert mae(y_bad, YHAT_EX) == pytest.approx(2.56)
+    assert mse(y_bad, YHAT_EX) == pytest.approx(19.68)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agrees_with_scikit_learn(seed):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=50) * 3 + 1
+    yhat = y + rng.standard_t(df=3, size=50)
+    assert mae(y, yhat) == pytest.approx(metrics.mean_absolute_error(y, yhat))
+    assert mse(y, yhat) == pytest.approx(metrics.mean_squared_error(y, yhat))
+    assert rmse(y, yhat) == pytest.approx(math.sqrt(metrics.mean_squared_error(y, yhat)))
+    assert r2_score(y, yhat) == pytest.approx(metrics.r2_score(y, yhat))
+    assert r2_score(y, -yhat) == pytest.approx(metrics.r2_score(y, -yhat))  # a bad model: negative R^2
+
+
+def test_r2_of_ols_with_intercept_equals_squared_correlation_in_sample():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = X @ [1.0, -2.0, 0.5] + rng.normal(size=40)
+    fit = LinearRegression().fit(X, y)
+    yhat = fit.predict(X)
+    assert r2_score(y, yhat) == pytest.approx(fit.score(X, y))
+    assert r2_score(y, yhat) == pytest.approx(np.corrcoef(y, yhat)[0, 1] ** 2)
+
+
+def test_adjusted_r2_is_one_minus_ratio_of_unbiased_variances():
+    rng = np.random.default_rng(1)
+    n, p = 30, 4
+    X = rng.normal(size=(n, p))
+    y = X[:, 0] + rng.normal(size=n)
+    yhat = LinearRegression().fit(X, y).predict(X)
+    s2_res = np.sum((y - yhat) ** 2) / (n - p - 1)
+    s2_tot = np.var(y, ddof=1)
+    assert adjusted_r2(r2_score(y, yhat), n, p) == pytest.approx(1 - s2_res / s2_tot)
+
+
+def test_adjusted_r2_edge_cases():
+    assert adjusted_r2(1.0, 10, 3) == 1.0              # a perfect fit stays perfect
+    assert adjusted_r2(0.3, 10, 0) == pytest.approx(0.3)  # no predictors: no penalty
+    assert adjusted_r2(0.1, 10, 5) < 0                # a weak fit with many predictors goes negative
+    assert adjusted_r2(0.5, 1000, 3) < 0.5
+
+
+@pytest.mark.parametrize(("n", "p"), [(5, 4), (5, 5), (2, 1), (10, -1), (10.5, 2)])
+def test_adjusted_r2_rejects_bad_sizes(n, p):
+    with pytest.raises(ValueError):
+        adjusted_r2(0.5, n, p)
+
+
+@pytest.mark.parametrize("r2", [1.5, float("nan"), float("inf")])
+def test_adjusted_r2_rejects_impossible_r2(r2):
+    with pytest.raises(ValueError):
+        adjusted_r2(r2, 20, 2)
+
+
+def test_r2_undefined_for_constant_targets():
+    with pytest.raises(ValueError, match="undefined"):
+        r2_score([3.0, 3.0, 3.0], [3.0, 3.0, 2.0])
+
+
+def test_perfect_and_mean_predictions():
+    y = np.array([1.0, 2.0, 4.0])
+    assert r2_score(y, y) == 1.0
+    assert r2_score(y, np.full(3, y.mean())) == pytest.approx(0.0)
+    assert mae(y, y) == mse(y, y) == rmse(y, y) == 0.0
+
+
+def test_rmse_between_mae_and_sqrt_n_mae():
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        y, yhat = rng.normal(size=(2, 7))
+        assert mae(y, yhat) <= rmse(y, yhat) + 1e-12 <= math.sqrt(7) * mae(y, yhat) + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred"),
+    [([1.0, 2.0], [1.0]), ([], []), ([[1.0, 2.0]], [[1.0, 2.0]]), ([1.0, np.nan], [1.0, 2.0]), ([1.0, 2.0], [np.inf, 0.0])],
+)
+def test_bad_inputs_raise(y_true, y_pred):
+    with pytest.raises(ValueError):
+        paired(y_true, y_pred)
+    with pytest.raises(ValueError):
+        mae(y_true, y_pred)
