@@ -1,0 +1,306 @@
+# ---
+# jupyter:
+#   kernelspec: {display_name: Python 3, language: python, name: python3}
+#   mlguide: {concept: evaluation/roc-auc.md}
+# ---
+
+# %% [markdown]
+# # ROC and precision-recall curves when positives are rare
+# Two classifiers are scored on a synthetic problem where 1.5% of the examples are positive; their ROC curves look
+# almost the same while their precision-recall curves are far apart. Along the way we check that the area under the
+# ROC curve is a pair-ranking probability, that it ignores monotone rescaling and class balance, and that average
+# precision does neither.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.special import expit
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
+from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import GaussianNB
+from sklearn.tree import DecisionTreeClassifier
+
+from mlguide.ranking import auc_by_ranking, f_beta, precision_recall_f1
+
+START = time.perf_counter()
+
+# %% [markdown]
+# ## The data and the two models
+# `make_classification` draws 30,000 examples with 20 features, 6 of them informative and 4 linear combinations of
+# those; `weights=[0.985]` makes 1.5% of them positive. Half the rows train the models, the other half (with 225
+# positives) is the test set every number below comes from. The split is stratified, so both halves keep the same
+# prevalence.
+#
+# The two models are a logistic regression and Gaussian naive Bayes. Each produces a *score* per example; we use the
+# log-odds each model assigns to the positive class rather than `predict_proba`. Probabilities are a monotone
+# function of the log-odds, so they give the same curves, except that naive Bayes probabilities, often extreme, can
+# round to exactly 0 or 1 on other data and create artificial ties. Log-odds never do.
+
+# %%
+X, y = make_classification(
+    n_samples=30_000, n_features=20, n_informative=6, n_redundant=4,
+    weights=[0.985], flip_y=0.0, class_sep=1.3, random_state=0,
+)
+X_fit, X_eval, y_fit, y_test = train_test_split(X, y, stratify=y, test_size=0.5, random_state=0)
+prevalence = y_test.mean()
+print(f"test set: {y_test.size} examples, {y_test.sum()} positives, prevalence {prevalence:.4f}")
+
+logreg = LogisticRegression(max_iter=1000).fit(X_fit, y_fit)
+bayes = GaussianNB().fit(X_fit, y_fit)
+joint = bayes.predict_joint_log_proba(X_eval)          # log p(x, class) for class 0 and class 1
+scores = {
+    "logistic regression": logreg.decision_function(X_eval),
+    "naive Bayes": joint[:, 1] - joint[:, 0],
+}
+for name, s in scores.items():
+    print(f"{name:20s} {np.unique(s).size} distinct scores")
+
+# %% [markdown]
+# ## ROC curves, PR curves and their areas
+# `roc_curve` sweeps the threshold down through every distinct score and returns the false-positive rate and
+# true-positive rate at each; `precision_recall_curve` does the same for precision and recall. The ROC area is
+# computed three ways: the trapezoid rule over the curve's vertices, scikit-learn's `roc_auc_score`, and
+# `auc_by_ranking`, which never builds a curve at all but counts correctly ordered (positive, negative) pairs through
+# ranks. Average precision (AP) sums precision times the recall gained at each threshold, a step function with no
+# interpolation.
+
+# %%
+results = {}
+for name, s in scores.items():
+    fpr, tpr, roc_thr = roc_curve(y_test, s)
+    precision, recall, pr_thr = precision_recall_curve(y_test, s)
+    results[name] = dict(
+        fpr=fpr, tpr=tpr, precision=precision, recall=recall,
+        auc_trapezoid=np.trapezoid(tpr, fpr),
+        auc_sklearn=roc_auc_score(y_test, s),
+        auc_pairs=auc_by_ranking(y_test, s),
+        ap=average_precision_score(y_test, s),
+    )
+    r = results[name]
+    print(f"{name:20s} ROC AUC: trapezoid {r['auc_trapezoid']:.6f}, sklearn {r['auc_sklearn']:.6f}, "
+          f"ranking {r['auc_pairs']:.6f} | average precision {r['ap']:.4f}")
+
+# %% tags=["figure:roc-pr-imbalanced-curves"]
+fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(8, 4))
+for name, r in results.items():
+    ax_roc.plot(r["fpr"], r["tpr"], label=f"{name} (AUC {r['auc_pairs']:.3f})")
+    ax_pr.plot(r["recall"], r["precision"], drawstyle="steps-post", label=f"{name} (AP {r['ap']:.3f})")
+ax_roc.plot([0, 1], [0, 1], color="grey", ls="--", lw=0.8, label="random scores")
+ax_pr.axhline(prevalence, color="grey", ls="--", lw=0.8, label=f"random scores (prevalence {prevalence:.3f})")
+ax_roc.set(title="ROC curve", xlabel="false-positive rate (share of negatives flagged)",
+           ylabel="true-positive rate (recall)", xlim=(0, 1), ylim=(0, 1.01))
+ax_pr.set(title="Precision-recall curve", xlabel="recall (share of positives flagged)",
+          ylabel="precision (share of flags that are positive)", xlim=(0, 1), ylim=(0, 1.01))
+ax_roc.legend(loc="lower right", fontsize=8)
+ax_pr.legend(loc="upper right", fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The ROC curves look much alike, and naive Bayes even has the slightly larger area. The PR curves tell a different
+# story: at low recall, where a reviewer would actually work through the flagged cases, the logistic regression's
+# flags are far more often right. The difference lives along the left edge of the ROC plot, at false-positive rates
+# of a few percent: a thin sliver of the ROC area but, with about 65 negatives per positive, most of what decides
+# precision.
+
+# %%
+tpr_at = {}
+for name, r in results.items():
+    for cut in (0.005, 0.01, 0.02):
+        i = np.searchsorted(r["fpr"], cut, side="right") - 1      # last vertex with FPR <= cut
+        tpr_at[name, cut] = r["tpr"][i]
+        print(f"{name:20s} at FPR <= {cut:.3f}: TPR {tpr_at[name, cut]:.3f}")
+
+# %% [markdown]
+# ## A point that looks good on the ROC plot
+# Take the logistic regression's threshold that first reaches 80% recall. Precision follows from the ROC point and the
+# prevalence $\pi$: precision $= \pi\,\mathrm{TPR} / (\pi\,\mathrm{TPR} + (1-\pi)\,\mathrm{FPR})$. We also score the
+# hard predictions at that threshold with `precision_recall_f1`.
+
+# %%
+s_lr = scores["logistic regression"]
+fpr, tpr, thr = roc_curve(y_test, s_lr)
+i80 = int(np.argmax(tpr >= 0.8))
+flag80 = s_lr >= thr[i80]
+p80, r80, f1_80 = precision_recall_f1(y_test, flag80)
+p80_formula = prevalence * tpr[i80] / (prevalence * tpr[i80] + (1 - prevalence) * fpr[i80])
+print(f"threshold {thr[i80]:.3f}: TPR {tpr[i80]:.3f}, FPR {fpr[i80]:.3f}, "
+      f"{flag80.sum()} flagged -> precision {p80:.3f} (formula {p80_formula:.3f}), F1 {f1_80:.3f}")
+
+# %% [markdown]
+# ## The threshold trade-off, and F1 versus F2
+# Sweeping the logistic regression's threshold shows the trade-off on the precision-recall page: recall can only fall
+# as the threshold rises, precision mostly rises but not monotonically. We pick the threshold that maximises F1 and
+# the one that maximises $F_2$, which weights recall more; `f_beta` computes both from each threshold's precision and
+# recall.
+
+# %%
+precision, recall, pr_thr = precision_recall_curve(y_test, s_lr)
+precision, recall = precision[:-1], recall[:-1]      # drop the final (recall 0, precision 1) end point
+f1 = np.array([f_beta(p, r, 1.0) for p, r in zip(precision, recall)])
+f2 = np.array([f_beta(p, r, 2.0) for p, r in zip(precision, recall)])
+best1, best2 = int(np.argmax(f1)), int(np.argmax(f2))
+for label, k in (("F1", best1), ("F2", best2)):
+    print(f"best {label}: threshold {pr_thr[k]:+.3f}, precision {precision[k]:.3f}, recall {recall[k]:.3f}, "
+          f"F1 {f1[k]:.3f}, F2 {f2[k]:.3f}")
+# the same numbers from the hard predictions at the F1-best threshold
+p_best, r_best, f1_best = precision_recall_f1(y_test, s_lr >= pr_thr[best1])
+print(f"precision_recall_f1 at the F1-best threshold: {p_best:.3f}, {r_best:.3f}, {f1_best:.3f}")
+
+# %% tags=["figure:roc-pr-threshold-sweep"]
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(pr_thr, precision, label="precision")
+ax.plot(pr_thr, recall, label="recall")
+ax.plot(pr_thr, f1, label="F1", lw=2)
+ax.plot(pr_thr, f2, label="F2", ls=":", lw=2)
+ax.axvline(pr_thr[best1], color="C2", ls="--", lw=0.8)
+ax.axvline(pr_thr[best2], color="C3", ls="--", lw=0.8)
+ax.set(title="Logistic regression: metrics as the threshold moves (1.5% positives)",
+       xlabel="threshold on the log-odds score", ylabel="value (0 to 1)", xlim=(-6, 8), ylim=(0, 1.02))
+ax.legend(loc="center left", fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Monotone transforms leave the ROC curve alone
+# The ROC curve only depends on the order of the scores. Turning log-odds into probabilities with the logistic
+# function, or cubing them, keeps that order, so the area cannot change. Squaring does not keep it (large negative
+# log-odds become large positive numbers), and the area moves.
+
+# %%
+base = auc_by_ranking(y_test, s_lr)
+auc_prob = auc_by_ranking(y_test, expit(s_lr))
+auc_cubed = auc_by_ranking(y_test, s_lr**3)
+auc_squared = auc_by_ranking(y_test, s_lr**2)
+print(f"log-odds {base:.6f} | probabilities {auc_prob:.6f} | cubed {auc_cubed:.6f} | squared {auc_squared:.6f}")
+
+# %% [markdown]
+# ## Changing the prevalence
+# The true-positive rate is computed within the positives and the false-positive rate within the negatives, so the
+# class ratio does not enter the ROC curve. Precision mixes the two classes, so it does. To see this we keep all 225
+# test positives and draw random subsets of the negatives, raising the prevalence from 1.5% to 5%, 10%, 25% and
+# 50%, 50 draws per level. On average, the ROC AUC of a random subset equals that of the full test set exactly
+# (it is an average over pairs and every negative is equally likely to be kept), so any single draw differs only by
+# sampling noise, whose size we print.
+
+# %%
+rng = np.random.default_rng(1)
+pos, neg = np.flatnonzero(y_test == 1), np.flatnonzero(y_test == 0)
+levels = [0.05, 0.10, 0.25, 0.50]
+shift = {"level": [prevalence], "auc_mean": [base], "auc_sd": [0.0], "ap_mean": [results["logistic regression"]["ap"]]}
+for level in levels:
+    n_neg = int(round(pos.size * (1 - level) / level))
+    aucs, aps = [], []
+    for _ in range(50):
+        keep = np.concatenate([pos, rng.choice(neg, n_neg, replace=False)])
+        aucs.append(auc_by_ranking(y_test[keep], s_lr[keep]))
+        aps.append(average_precision_score(y_test[keep], s_lr[keep]))
+    for key, value in (("level", level), ("auc_mean", np.mean(aucs)), ("auc_sd", np.std(aucs, ddof=1)),
+                       ("ap_mean", np.mean(aps))):
+        shift[key].append(value)
+shift = {k: np.array(v) for k, v in shift.items()}
+print("prevalence  ROC AUC (mean, sd over 50 draws)  average precision (mean)")
+for j in range(len(shift["level"])):
+    print(f"{shift['level'][j]:10.3f}  {shift['auc_mean'][j]:.4f}  {shift['auc_sd'][j]:.4f}"
+          f"                    {shift['ap_mean'][j]:.3f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.5))
+ax.plot(shift["level"], shift["auc_mean"], marker="o", label="ROC AUC")
+ax.plot(shift["level"], shift["ap_mean"], marker="s", label="average precision")
+ax.plot(shift["level"], shift["level"], color="grey", ls="--", lw=0.8, label="AP of random scores (= prevalence)")
+ax.set(title="Same model, same positives, fewer negatives", xlabel="prevalence of the positive class (share)",
+       ylabel="metric value (0 to 1)", xscale="log", ylim=(0, 1.02))
+ax.set_xticks(shift["level"], [f"{v:.1%}" for v in shift["level"]], minor=False)
+ax.set_xticks([], minor=True)
+ax.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## The PR baseline is the prevalence
+# A scorer that knows nothing (uniform random numbers, independent of the labels) flags positives at the rate they
+# occur, so its expected precision at every threshold is the prevalence, and its average precision lands near it.
+# Its ROC AUC lands near 0.5, whatever the prevalence.
+
+# %%
+random_ap = np.array([average_precision_score(y_test, rng.random(y_test.size)) for _ in range(20)])
+random_auc = np.array([auc_by_ranking(y_test, rng.random(y_test.size)) for _ in range(20)])
+print(f"random scores over 20 draws: mean AP {random_ap.mean():.4f} (prevalence {prevalence:.4f}), "
+      f"mean ROC AUC {random_auc.mean():.4f}")
+
+# %% [markdown]
+# ## Coarse scores: ties, and why the PR area is not taken with the trapezoid rule
+# A depth-3 decision tree outputs at most 8 distinct probabilities, so many examples tie. On the ROC side, a block of
+# tied positives and negatives becomes a diagonal segment, and the trapezoid under it gives each tied pair half
+# credit, exactly what the ranking formula does. On the PR side, the straight line between two distant PR points
+# overstates the precision a threshold between them could achieve, so the trapezoid area over the PR points comes out
+# above average precision.
+
+# %%
+tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_fit, y_fit)
+s_tree = tree.predict_proba(X_eval)[:, 1]
+fpr_t, tpr_t, _ = roc_curve(y_test, s_tree)
+prec_t, rec_t, _ = precision_recall_curve(y_test, s_tree)
+tree_auc_trap, tree_auc_rank = np.trapezoid(tpr_t, fpr_t), auc_by_ranking(y_test, s_tree)
+tree_ap, tree_pr_trap = average_precision_score(y_test, s_tree), -np.trapezoid(prec_t, rec_t)
+lr_pr_trap = -np.trapezoid(results["logistic regression"]["precision"], results["logistic regression"]["recall"])
+print(f"tree: {np.unique(s_tree).size} distinct scores; ROC AUC trapezoid {tree_auc_trap:.6f}, ranking {tree_auc_rank:.6f}")
+print(f"tree: average precision {tree_ap:.4f}, trapezoid over PR points {tree_pr_trap:.4f}")
+print(f"logistic regression: average precision {results['logistic regression']['ap']:.4f}, "
+      f"trapezoid over PR points {lr_pr_trap:.4f}")
+
+# %% [markdown]
+# ## Checks
+# Every statement the concept pages make about these results is asserted here.
+
+# %%
+# The trapezoid over roc_curve's vertices, roc_auc_score and the pair-ranking AUC agree, with and without ties.
+for name, r in results.items():
+    assert abs(r["auc_trapezoid"] - r["auc_pairs"]) < 1e-9, name
+    assert abs(r["auc_sklearn"] - r["auc_pairs"]) < 1e-9, name
+assert abs(tree_auc_trap - tree_auc_rank) < 1e-9
+assert np.unique(s_tree).size <= 8
+# The problem is imbalanced: between 1% and 2% positives.
+assert 0.01 <= prevalence <= 0.02
+# Nearly equal ROC AUC (naive Bayes slightly ahead), very different average precision (logistic regression far ahead).
+lr, nb = results["logistic regression"], results["naive Bayes"]
+assert abs(lr["auc_pairs"] - nb["auc_pairs"]) < 0.02
+assert nb["auc_pairs"] > lr["auc_pairs"]
+assert lr["ap"] > nb["ap"] + 0.15
+# ... because at a 1% false-positive rate the logistic regression already catches more positives.
+assert tpr_at["logistic regression", 0.01] > tpr_at["naive Bayes", 0.01] + 0.1
+# The ROC curve looks good (AUC above 0.9) while precision at 80% recall is poor: about nine in ten flags are false.
+assert lr["auc_pairs"] > 0.9 and r80 >= 0.8
+assert fpr[i80] < 0.15 and p80 < 0.15
+assert abs(p80 - p80_formula) < 1e-9
+# As the threshold rises, recall never increases, while precision falls at some steps: it is not monotone.
+assert np.all(np.diff(recall) <= 0) and np.any(np.diff(precision) < 0)
+# F2 picks a lower threshold than F1, buying recall with precision.
+assert pr_thr[best2] < pr_thr[best1] and recall[best2] > recall[best1] and precision[best2] < precision[best1]
+assert abs(f1_best - f1[best1]) < 1e-12
+# Monotone transforms leave the AUC unchanged; squaring (not monotone here) changes it.
+assert abs(auc_prob - base) < 1e-12 and abs(auc_cubed - base) < 1e-12
+assert abs(auc_squared - base) > 0.05
+# Subsampling negatives: the mean ROC AUC over 50 draws stays within 0.01 of the full-set value at every prevalence
+# (its standard error is at most sd / sqrt(50), under 0.002), while average precision more than doubles by 50%.
+assert np.all(np.abs(shift["auc_mean"] - base) < 0.01)
+assert np.all(shift["auc_sd"][1:] < 0.015)
+assert np.all(np.diff(shift["ap_mean"]) > 0)
+assert shift["ap_mean"][-1] > 1.5 * shift["ap_mean"][0] and shift["ap_mean"][-1] - shift["ap_mean"][0] > 0.3
+# The AP change dwarfs the ROC AUC's sampling wobble.
+assert shift["ap_mean"][-1] - shift["ap_mean"][0] > 20 * shift["auc_sd"].max()
+# Random scores: AP near the prevalence (within 25%), ROC AUC near 0.5.
+assert abs(random_ap.mean() - prevalence) < 0.25 * prevalence
+assert abs(random_auc.mean() - 0.5) < 0.02
+# Coarse scores: the trapezoid over PR points is optimistic against step-wise average precision.
+assert tree_pr_trap > tree_ap + 0.05
+# With full-resolution scores the two are close.
+assert abs(lr_pr_trap - lr["ap"]) < 0.01
+elapsed = time.perf_counter() - START
+assert elapsed < 20, f"took {elapsed:.1f} s"
+print(f"all checks passed in {elapsed:.1f} s")
