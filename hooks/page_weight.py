@@ -1,9 +1,10 @@
 """Keep every page light: what it loads, it needs, and its images reserve their space.
 
 - Notebook pages: nbconvert embeds about 590 KB of JupyterLab CSS in each one, plus a MathJax configuration, an empty
-  `<script src="">` and a Mermaid loader that imports from a CDN. The embedded stylesheets move into one shared file,
-  `assets/notebooks/jupyter-<hash>.css`, downloaded once and cached, and the three scripts go: math is rendered by
-  the self-hosted KaTeX, and no page may load anything from outside the site.
+  `<script src="">` and a Mermaid loader that imports from a CDN. Before the print-site plugin copies the content
+  into its one-page edition, the embedded stylesheets are taken out (once per build they are written to the shared,
+  cacheable `assets/notebooks/jupyter.css`, which `overrides/main.html` links from every page that has notebook
+  cells) and the three scripts go: math is rendered by the self-hosted KaTeX, and no page may load from outside.
 - The print-site plugin adds its stylesheets and script to every page; only its one-page print edition uses them, so
   ordinary pages drop them (the print edition is rendered separately and keeps them).
 - Every PNG image gets its width and height (read from the file or the inline data) and lazy loading, so the layout
@@ -20,7 +21,7 @@ import struct
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
+from mkdocs.plugins import event_priority
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 DROPPED_SCRIPTS = [
@@ -28,7 +29,7 @@ DROPPED_SCRIPTS = [
     re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
     re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".{0,400}?jp-Mermaid.*?</script>', re.DOTALL),
 ]
-CSS_DIR = "assets/notebooks"
+JUPYTER_CSS = "assets/notebooks/jupyter.css"
 PRINT_SITE_ASSETS = re.compile(
     r'<link rel="stylesheet" href="[^"]*css/print-site[\w-]*\.css">\n?|<script src="[^"]*js/print-site\.js"></script>\n?'
 )
@@ -37,16 +38,6 @@ UNSIZED_IMG = re.compile(r'<img (?![^>]*\bwidth=)(?P<attrs>[^>]*?\bsrc="(?P<src>
 
 def is_notebook_page(page) -> bool:
     return str(page.file.abs_src_path or "").endswith(".ipynb")
-
-
-def shared_stylesheet(css: str, site_dir: Path) -> str:
-    """Write `css` once under assets/notebooks/, named by its hash; return its site path."""
-    path = f"{CSS_DIR}/jupyter-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    target = site_dir / path
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
-    return path
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -75,18 +66,36 @@ def sized_images(output: str, page_url: str, site_dir: Path) -> str:
     return UNSIZED_IMG.sub(add_size, output)
 
 
-def on_post_page(output, page, config):
-    output = sized_images(PRINT_SITE_ASSETS.sub("", output), page.url, Path(config["site_dir"]))
+_styles: dict[str, str] = {}  # the distinct stylesheets taken out of notebook pages in this build, by hash
+
+
+def on_pre_build(config):
+    _styles.clear()
+
+
+@event_priority(50)  # before the print-site plugin keeps a copy of the page content
+def on_page_content(html, page, config, files):
     if not is_notebook_page(page):
-        return output
-    styles = STYLE.findall(output)
+        return html
+    styles = STYLE.findall(html)
     if not styles:
         raise PluginError(f"{page.file.src_uri}: mkdocs-jupyter output has no embedded stylesheet to move")
-    href = get_relative_url(shared_stylesheet("\n".join(styles), Path(config["site_dir"])), page.url)
-    output = STYLE.sub("", output)
-    output = output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
+    for css in styles:
+        _styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
+    html = STYLE.sub("", html)
     for script in DROPPED_SCRIPTS:
-        output = script.sub("", output)
-    if "cdnjs" in output or "cdn.jsdelivr" in output:
+        html = script.sub("", html)
+    if "cdnjs" in html or "cdn.jsdelivr" in html:
         raise PluginError(f"{page.file.src_uri}: the notebook page still refers to a CDN")
-    return output
+    return html
+
+
+def on_post_page(output, page, config):
+    return sized_images(PRINT_SITE_ASSETS.sub("", output), page.url, Path(config["site_dir"]))
+
+
+def on_post_build(config):
+    if _styles:
+        target = Path(config["site_dir"]) / JUPYTER_CSS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(_styles.values()), encoding="utf-8")
