@@ -1,0 +1,71 @@
+"""The offline PDF: printed from the built site by Chromium, with every answered question, every concept title,
+rendered math, an outline, and pages that are not blank."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+import matplotlib.image
+import pytest
+from pypdf import PdfReader
+
+from make_pdf import PDF_NAME, make_pdf
+from pages import concept_pages
+
+
+@pytest.fixture(scope="module")
+def pdf(site):
+    start = time.perf_counter()
+    path = make_pdf(site)
+    return {"path": path, "seconds": time.perf_counter() - start}
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf) -> str:
+    return words(" ".join(page.extract_text() for page in PdfReader(pdf["path"]).pages))
+
+
+def words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def test_pdf_is_printed_quickly(pdf):
+    assert pdf["seconds"] < 60
+
+
+def test_pdf_has_every_answered_question_and_concept(site, pdf_text):
+    answered = [r for r in json.loads((site / "questions.json").read_text()) if r["status"] == "answered"]
+    assert answered
+    for record in answered:
+        assert words(record["question"]) in pdf_text, record["id"]
+    for meta, _ in concept_pages().values():
+        assert words(meta["title"]) in pdf_text, meta["title"]
+
+
+def test_pdf_math_is_rendered(pdf):
+    raw = " ".join(page.extract_text() for page in PdfReader(pdf["path"]).pages)
+    for tex in ("\\frac", "\\(", "\\[", "\\sum", "$$"):
+        assert tex not in raw, f"raw TeX {tex!r} left in the PDF"
+
+
+def test_pdf_has_an_outline_and_many_pages(pdf):
+    reader = PdfReader(pdf["path"])
+    assert len(reader.pages) > 50
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "All questions" in titles and len(reader.outline) >= 10
+
+
+def test_pdf_pages_are_not_blank(pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "5", "-l", "5", str(pdf["path"]), str(tmp_path / "p")], check=True)
+    image = matplotlib.image.imread(next(tmp_path.glob("p*.png")))
+    assert image.std() > 0.02, "page 5 renders blank"
+
+
+def test_every_page_links_to_the_pdf(site):
+    for html in site.rglob("*.html"):
+        if html.parent.name in {"print_page"} or html.name == "404.html":
+            continue
+        assert f'{PDF_NAME}" class="md-content__button' in html.read_text(encoding="utf-8"), html
