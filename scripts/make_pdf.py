@@ -21,20 +21,27 @@ FOOTER = ('<div style="width:100%;font-size:8px;color:#555;text-align:center;fon
 MATH_RENDERED = """() => [...document.querySelectorAll('.arithmatex')].every(el => el.querySelector('.katex'))"""
 
 
+def print_pdf(browser, base_url: str, out: Path) -> Path:
+    """Print the print-site page served at `base_url` to `out` with an already launched Chromium."""
+    page = browser.new_page()
+    page.goto(base_url + "print_page/", wait_until="networkidle")
+    page.wait_for_function(MATH_RENDERED, timeout=60_000)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.emulate_media(media="print", color_scheme="light")
+    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+             display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+    page.close()
+    return out
+
+
 def make_pdf(site_dir: Path) -> Path:
-    out = site_dir / PDF_NAME
     with serve(site_dir) as base_url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page()
-        page.goto(base_url + "print_page/", wait_until="networkidle")
-        page.wait_for_function(MATH_RENDERED, timeout=60_000)
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        page.emulate_media(media="print", color_scheme="light")
-        page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                 display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
-                 margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
-        browser.close()
-    return out
+        try:
+            return print_pdf(browser, base_url, site_dir / PDF_NAME)
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":

@@ -12,14 +12,14 @@ import matplotlib.image
 import pytest
 from pypdf import PdfReader
 
-from make_pdf import PDF_NAME, make_pdf
+from make_pdf import PDF_NAME, print_pdf
 from pages import concept_pages
 
 
 @pytest.fixture(scope="module")
-def pdf(site):
+def pdf(site, browser, base_url):
     start = time.perf_counter()
-    path = make_pdf(site)
+    path = print_pdf(browser, base_url, site / PDF_NAME)
     return {"path": path, "seconds": time.perf_counter() - start}
 
 
