@@ -36,10 +36,22 @@ def failed_build(project: Path, tmp_path: Path) -> str:
     return result.stderr
 
 
-def test_unknown_question_id(project_copy, tmp_path, sample):
-    edit(project_copy / "docs" / sample["page"], "questions: [", "questions: [mentoring-77, ")
-    log = failed_build(project_copy, tmp_path)
-    assert f"{sample['page']}: claims question 'mentoring-77', which is not in questions.yml" in log
+PAGE_EDITS = {
+    "unknown question id": ("questions: [", "questions: [mentoring-77, ",
+                            "{page}: claims question 'mentoring-77', which is not in questions.yml"),
+    "claimed question without anchor": (" {{ #{qid} }}", "",
+                                        "{page}: claims question '{qid}' but has no heading with that anchor"),
+    "malformed front matter": ("questions: [", "questions: [[", "{page}: front matter is not valid YAML"),
+    "broken link": ("## The short answer", "## The short answer\n\nSee [this](no-such-page.md).",
+                    "'{page}' contains a link 'no-such-page.md'"),
+}
+
+
+@pytest.mark.parametrize("case", PAGE_EDITS)
+def test_bad_page_edit(project_copy, tmp_path, sample, case):
+    old, new, message = (text.format(**sample) for text in PAGE_EDITS[case])
+    edit(project_copy / "docs" / sample["page"], old, new)
+    assert message in failed_build(project_copy, tmp_path)
 
 
 def test_two_pages_claim_one_question(project_copy, tmp_path, sample):
@@ -47,18 +59,6 @@ def test_two_pages_claim_one_question(project_copy, tmp_path, sample):
     log = failed_build(project_copy, tmp_path)
     assert re.search(rf"claims question '{sample['other_qid']}', already claimed by \S+\.md", log), log[-2000:]
     assert sample["page"] in log
-
-
-def test_claimed_question_without_anchor(project_copy, tmp_path, sample):
-    edit(project_copy / "docs" / sample["page"], f"{{ #{sample['qid']} }}", "")
-    log = failed_build(project_copy, tmp_path)
-    assert f"{sample['page']}: claims question '{sample['qid']}' but has no heading with that anchor" in log
-
-
-def test_malformed_front_matter(project_copy, tmp_path, sample):
-    edit(project_copy / "docs" / sample["page"], "questions: [", "questions: [[")
-    log = failed_build(project_copy, tmp_path)
-    assert f"{sample['page']}: front matter is not valid YAML" in log
 
 
 def test_missing_front_matter_key(project_copy, tmp_path, sample):
@@ -81,12 +81,6 @@ def test_answered_question_still_pending(project_copy, tmp_path, sample):
     edit(project_copy / "hooks" / "questions.yml", "pending:\n", f"pending:\n  - {sample['qid']}\n")
     log = failed_build(project_copy, tmp_path)
     assert f"{sample['page']}: answers '{sample['qid']}'; remove it from 'pending:'" in log
-
-
-def test_broken_link(project_copy, tmp_path, sample):
-    edit(project_copy / "docs" / sample["page"], "## The short answer", "## The short answer\n\nSee [this](no-such-page.md).")
-    log = failed_build(project_copy, tmp_path)
-    assert f"'{sample['page']}' contains a link 'no-such-page.md'" in log
 
 
 def test_broken_anchor(project_copy, tmp_path, sample):
