@@ -64,7 +64,7 @@ def project_copy(tmp_path, site) -> Path:
     """A scratch copy of the project to break on purpose; shares node_modules and the (warm) notebook cache."""
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src"):
+    for name in ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src", "scripts"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
     (copy / "node_modules").symlink_to(ROOT / "node_modules")

@@ -41,7 +41,10 @@ def test_page_loads_cleanly_and_stays_local(browser, base_url, path):
     page.context.close()
 
 
-def test_math_is_rendered(browser, base_url):
+def test_math_is_rendered(browser, base_url, site):
+    html = (site / CONCEPT / "index.html").read_text(encoding="utf-8")
+    assert '<span class="arithmatex"><span class="katex">' in html, "math is rendered at build time"
+    assert "katex.min.js" not in html, "a page with pre-rendered math loads no math JavaScript"
     page, errors, _ = visit(browser, base_url + CONCEPT)
     assert page.locator(".arithmatex .katex").count() > 0
     text = page.locator("article").inner_text()

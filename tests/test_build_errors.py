@@ -42,6 +42,8 @@ PAGE_EDITS = {
     "claimed question without anchor": (" {{ #{qid} }}", "",
                                         "{page}: claims question '{qid}' but has no heading with that anchor"),
     "malformed front matter": ("questions: [", "questions: [[", "{page}: front matter is not valid YAML"),
+    "formula KaTeX cannot parse": ("## The short answer", "## The short answer\n\nSee $\\notacommand{{x}}$.",
+                                   "{page}: KaTeX cannot render '\\\\notacommand{{x}}'"),
     "broken link": ("## The short answer", "## The short answer\n\nSee [this](no-such-page.md).",
                     "'{page}' contains a link 'no-such-page.md'"),
 }
