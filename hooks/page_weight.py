@@ -7,6 +7,8 @@
   cells) and the three scripts go: math is rendered by the self-hosted KaTeX, and no page may load from outside.
 - The print-site plugin adds its stylesheets and script to every page; only its one-page print edition uses them, so
   ordinary pages drop them (the print edition is rendered separately and keeps them).
+- Figures that notebook pages carry inline as base64 (which does not compress) become PNG files under
+  `assets/notebooks/img/`, named by content hash, so the page stays small and the images load lazily and cache.
 - Every PNG image gets its width and height (read from the file or the inline data) and lazy loading, so the layout
   does not jump while figures load.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 DROPPED_SCRIPTS = [
@@ -30,6 +33,8 @@ DROPPED_SCRIPTS = [
     re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".{0,400}?jp-Mermaid.*?</script>', re.DOTALL),
 ]
 JUPYTER_CSS = "assets/notebooks/jupyter.css"
+INLINE_PNG = re.compile(r'src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
+IMAGE_DIR = "assets/notebooks/img"
 PRINT_SITE_ASSETS = re.compile(
     r'<link rel="stylesheet" href="[^"]*css/print-site[\w-]*\.css">\n?|<script src="[^"]*js/print-site\.js"></script>\n?'
 )
@@ -90,8 +95,26 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def image_files(output: str, page_url: str, site_dir: Path) -> str:
+    """Write each inline base64 PNG to a file named by its hash; point the image at the file."""
+    def to_file(match: re.Match) -> str:
+        png = base64.b64decode(match["data"])
+        path = f"{IMAGE_DIR}/{hashlib.sha256(png).hexdigest()[:16]}.png"
+        target = site_dir / path
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(png)
+        return f'src="{get_relative_url(path, page_url)}"'
+
+    return INLINE_PNG.sub(to_file, output)
+
+
 def on_post_page(output, page, config):
-    return sized_images(PRINT_SITE_ASSETS.sub("", output), page.url, Path(config["site_dir"]))
+    site_dir = Path(config["site_dir"])
+    output = PRINT_SITE_ASSETS.sub("", output)
+    if is_notebook_page(page):
+        output = image_files(output, page.url, site_dir)
+    return sized_images(output, page.url, site_dir)
 
 
 def on_post_build(config):
