@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT
 from test_browser import visit
 
 
