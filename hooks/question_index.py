@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from coverage import claimed_questions
+from question_coverage import claimed_questions
 from front_matter import concept_pages
 from inventory import load_inventory
 

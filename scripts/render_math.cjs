@@ -1,4 +1,4 @@
-// Render TeX to HTML with the pinned npm KaTeX at build time. hooks/math.py writes a JSON list of
+// Render TeX to HTML with the pinned npm KaTeX at build time. hooks/formulas.py writes a JSON list of
 // {tex, display} to stdin and reads back, in the same order, {html} or {error} for each.
 const katex = require("katex");
 

@@ -1,5 +1,5 @@
 // Render math in the browser with the self-hosted KaTeX where the build has not: the $...$ of notebook Markdown
-// cells, and the \( \) and \[ \] formulas of the one-page print edition (other pages arrive rendered by hooks/math.py).
+// cells, and the \( \) and \[ \] formulas of the one-page print edition (other pages arrive rendered by hooks/formulas.py).
 document$.subscribe(({ body }) => {
   const render = (selector, delimiters) =>
     body.querySelectorAll(selector).forEach((el) => renderMathInElement(el, { delimiters, throwOnError: false }));
