@@ -27,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 NOTEBOOK_GLOB = "*/notebooks/*.py"
 CACHE_VERSION = "1"
@@ -66,6 +66,8 @@ def executed_notebook(src_uri: str, source: str, cwd: Path) -> nbformat.Notebook
     except CellExecutionError as error:
         failed = next((i for i, c in enumerate(notebook.cells, 1) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
         raise PluginError(f"{src_uri}: cell {failed} raised {error.ename}: {error.evalue}\n{error}") from error
+    except DeadKernelError as error:
+        raise PluginError(f"{src_uri}: the kernel died while running the notebook ({error})") from error
     return notebook
 
 
