@@ -1,14 +1,16 @@
 """Keep every page light: what it loads, it needs, and its images reserve their space.
 
-- Notebook pages: nbconvert embeds about 590 KB of JupyterLab CSS in each one, plus a MathJax configuration, an empty
-  `<script src="">` and a Mermaid loader that imports from a CDN. Before the print-site plugin copies the content
-  into its one-page edition, the embedded stylesheets are taken out (once per build they are written to the shared,
-  cacheable `assets/notebooks/jupyter.css`, which `overrides/main.html` links from every page that has notebook
-  cells) and the three scripts go: math is rendered by the self-hosted KaTeX, and no page may load from outside.
+- Notebook pages: nbconvert adds a MathJax configuration, an empty `<script src="">` and a Mermaid loader that
+  imports from a CDN. Before the print-site plugin copies the content into its one-page edition, the three scripts
+  go: math is rendered by the self-hosted KaTeX, and no page may load from outside. (Their embedded JupyterLab
+  stylesheets are hooks/notebook_css.py's business.)
 - The print-site plugin adds its stylesheets and script to every page; only its one-page print edition uses them, so
   ordinary pages drop them (the print edition is rendered separately and keeps them).
 - Figures that notebook pages carry inline as base64 (which does not compress) become PNG files under
   `assets/notebooks/img/`, named by content hash, so the page stays small and the images load lazily and cache.
+- Each notebook code block says how many lines it has (`<pre style="--lines: N">`): the stylesheet lets the browser
+  skip laying out blocks out of view (`content-visibility: auto`) and reserve exactly their height meanwhile, so
+  nothing moves when they are shown.
 - Every PNG image gets its width and height (read from the file or the inline data) and lazy loading, so the layout
   does not jump while figures load.
 """
@@ -26,18 +28,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 DROPPED_SCRIPTS = [
     re.compile(r'<script src="">\s*</script>'),
     re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL),
     re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".{0,400}?jp-Mermaid.*?</script>', re.DOTALL),
 ]
-JUPYTER_CSS = "assets/notebooks/jupyter.css"
 INLINE_PNG = re.compile(r'src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"')
 IMAGE_DIR = "assets/notebooks/img"
 PRINT_SITE_ASSETS = re.compile(
-    r'<link rel="stylesheet" href="[^"]*css/print-site[\w-]*\.css">\n?|<script src="[^"]*js/print-site\.js"></script>\n?'
+    r'<link rel="stylesheet" href="[^"]*css/print-site[\w-]*\.css">\n?|<script (?:defer )?src="[^"]*js/print-site\.js"></script>\n?'
 )
+NOTEBOOK_CODE = re.compile(r'(<div class="highlight-ipynb[^"]*">)<pre>(.*?)</pre>', re.DOTALL)
 UNSIZED_IMG = re.compile(r'<img (?![^>]*\bwidth=)(?P<attrs>[^>]*?\bsrc="(?P<src>[^"]+)"[^>]*?)\s*/?>')
 
 
@@ -71,25 +72,17 @@ def sized_images(output: str, page_url: str, site_dir: Path) -> str:
     return UNSIZED_IMG.sub(add_size, output)
 
 
-_styles: dict[str, str] = {}  # the distinct stylesheets taken out of notebook pages in this build, by hash
-
-
-def on_pre_build(config):
-    _styles.clear()
+def line_count(code: str) -> int:
+    return code.count("\n") + (not code.endswith("\n"))
 
 
 @event_priority(50)  # before the print-site plugin keeps a copy of the page content
 def on_page_content(html, page, config, files):
     if not is_notebook_page(page):
         return html
-    styles = STYLE.findall(html)
-    if not styles:
-        raise PluginError(f"{page.file.src_uri}: mkdocs-jupyter output has no embedded stylesheet to move")
-    for css in styles:
-        _styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
-    html = STYLE.sub("", html)
     for script in DROPPED_SCRIPTS:
         html = script.sub("", html)
+    html = NOTEBOOK_CODE.sub(lambda m: f'{m[1]}<pre style="--lines: {line_count(m[2])}">{m[2]}</pre>', html)
     if "cdnjs" in html or "cdn.jsdelivr" in html:
         raise PluginError(f"{page.file.src_uri}: the notebook page still refers to a CDN")
     return html
@@ -116,9 +109,3 @@ def on_post_page(output, page, config):
         output = image_files(output, page.url, site_dir)
     return sized_images(output, page.url, site_dir)
 
-
-def on_post_build(config):
-    if _styles:
-        target = Path(config["site_dir"]) / JUPYTER_CSS
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(_styles.values()), encoding="utf-8")

@@ -86,3 +86,38 @@ def test_searching_a_question_finds_its_page(browser, base_url, site):
         assert target in results[:3], f"{record['question']!r}: {results[:3]}"
     assert errors == []
     page.context.close()
+
+
+NOTEBOOK = "evaluation/notebooks/roc_pr_imbalanced/"
+CODE_BLOCKS = ".jupyter-wrapper .highlight-ipynb > pre"
+BOXES = f"() => [...document.querySelectorAll('{CODE_BLOCKS}')].map(e => [e.offsetWidth, e.offsetHeight])"
+IS_RENDERED = "pre => pre.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_code_blocks_out_of_view_are_skipped_but_keep_their_size(browser, base_url, width):
+    """Notebook code far down is not laid out at load (content-visibility), yet takes exactly its rendered size."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + NOTEBOOK, wait_until="networkidle")
+    assert not page.locator(CODE_BLOCKS).last.evaluate(IS_RENDERED), "the last code block waits until scrolled to"
+    reserved = page.evaluate(BOXES)
+    page.add_style_tag(content=f"{CODE_BLOCKS} {{ content-visibility: visible !important; }}")
+    assert page.evaluate(BOXES) == reserved, "a code block changes size when it is shown"
+    context.close()
+
+
+def test_wide_code_becomes_keyboard_scrollable_when_shown(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + NOTEBOOK, wait_until="networkidle")
+    code = page.locator(CODE_BLOCKS).last
+    assert code.get_attribute("tabindex") is None, "not measured while skipped"
+    code.scroll_into_view_if_needed()
+    page.wait_for_function(IS_RENDERED, arg=code.element_handle())
+    page.evaluate(TWO_FRAMES)
+    assert code.evaluate("pre => pre.scrollWidth > pre.clientWidth"), "the last block has a line wider than a phone"
+    assert code.evaluate("pre => (pre.scrollLeft = 40, pre.scrollLeft)") == 40, "the block scrolls (it is not clipped)"
+    assert code.get_attribute("tabindex") == "0"
+    context.close()

@@ -4,10 +4,21 @@
 // blocks get distinct names, so every landmark on the page is unique.
 const SCROLLABLE = ".arithmatex, .md-typeset__scrollwrap, .highlight pre > code, .jp-InputArea-editor pre, .jp-OutputArea-output pre";
 
+// Widths are read when the browser has laid the region out anyway: in a ResizeObserver callback, and, for notebook
+// code that `content-visibility: auto` skips until it comes into view (extra.css), when it stops being skipped.
+// Reading them straight from a script would force a layout of the whole page, skipped content included.
+function markIfWide(el) {
+  if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+}
+
+const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => markIfWide(target)));
+
+document.addEventListener("contentvisibilityautostatechange", (event) => {
+  if (!event.skipped && event.target.matches(SCROLLABLE)) requestAnimationFrame(() => markIfWide(event.target));
+}, true);
+
 function markScrollRegions(root) {
-  root.querySelectorAll(SCROLLABLE).forEach((el) => {
-    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
-  });
+  root.querySelectorAll(SCROLLABLE).forEach((el) => resized.observe(el));
 }
 
 function nameCodeNavs(root) {
@@ -19,6 +30,6 @@ function nameCodeNavs(root) {
 document$.subscribe(({ body }) => {
   markScrollRegions(body);
   nameCodeNavs(body);
-  // KaTeX renders after this runs on pages with math; check again once everything has loaded.
-  window.addEventListener("load", () => { markScrollRegions(body); nameCodeNavs(body); }, { once: true });
+  // Material adds the code-block navs after this runs; name them once everything has loaded.
+  window.addEventListener("load", () => nameCodeNavs(body), { once: true });
 });

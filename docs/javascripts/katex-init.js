@@ -1,5 +1,5 @@
-// Render math in the browser with the self-hosted KaTeX where the build has not: the $...$ of notebook Markdown
-// cells, and the \( \) and \[ \] formulas of the one-page print edition (other pages arrive rendered by hooks/formulas.py).
+// Render math in the browser with the self-hosted KaTeX where the build has not: the one-page print edition, which the
+// print-site plugin copies before hooks/formulas.py renders every other page. Its notebook cells still hold `$...$`.
 document$.subscribe(({ body }) => {
   const render = (selector, delimiters) =>
     body.querySelectorAll(selector).forEach((el) => renderMathInElement(el, { delimiters, throwOnError: false }));
@@ -11,5 +11,4 @@ document$.subscribe(({ body }) => {
     { left: "\\(", right: "\\)", display: false },
     { left: "\\[", right: "\\]", display: true },
   ]);
-  markScrollRegions(body);  // rendered equations can be wider than the page (a11y.js)
 });
