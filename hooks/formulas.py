@@ -24,7 +24,9 @@ FORMULA = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=
 DELIMITERS = re.compile(r"^\s*\\[(\[]\s*(?P<tex>.*?)\s*\\[)\]]\s*$", re.DOTALL)
 NOTEBOOK_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^>]*>)(.*?)(?=</div>)', re.DOTALL)
 CODE = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.DOTALL)
-DOLLARS = re.compile(r"\$\$(?P<display>[^$<]+?)\$\$|\$(?P<inline>[^$<]+?)\$")  # within one paragraph (no tag)
+# Pandoc's rule: inline math hugs its dollars (no space inside them) and no digit follows the closing one, so
+# "costs $5 and $10" stays text; a formula stays within one paragraph (no tag inside).
+DOLLARS = re.compile(r"\$\$(?P<display>[^$<]+?)\$\$|\$(?P<inline>[^$\s<](?:[^$<]*?[^$\s<])?)\$(?!\d)")
 RENDERER = Path(__file__).resolve().parents[1] / "scripts" / "render_math.cjs"
 
 

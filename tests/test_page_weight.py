@@ -54,6 +54,7 @@ def test_notebook_stylesheet_is_small_and_keeps_the_cell_layout(site):
     ("<p>one $ sign</p>", "<p>one $ sign</p>"),
     ("<p>$a +\nb$</p>", '<p><span class="arithmatex">\\(a +\nb\\)</span></p>'),
     ("<p>costs $5</p><p>or $6</p>", "<p>costs $5</p><p>or $6</p>"),
+    ("<p>costs $5 and $10, so $x$</p>", r'<p>costs $5 and $10, so <span class="arithmatex">\(x\)</span></p>'),
 ])
 def test_notebook_markdown_math_gets_arithmatex_markup(cell, expected):
     assert arithmatex_markup(cell) == expected
