@@ -108,4 +108,3 @@ def on_post_page(output, page, config):
     if is_notebook_page(page):
         output = image_files(output, page.url, site_dir)
     return sized_images(output, page.url, site_dir)
-
