@@ -34,8 +34,8 @@ serve: setup  ## serve the site at http://127.0.0.1:8000 with live reload
 build: setup  ## strict build into site/
 	$(BIN)/mkdocs build
 
-pdf: setup browser  ## build the site and print it to site/ml-interview-guide.pdf
-	$(BIN)/mkdocs build
+pdf: setup browser  ## build the site with its one-page print edition and print it to site/ml-interview-guide.pdf
+	PRINT_SITE=true $(BIN)/mkdocs build
 	$(BIN)/python scripts/make_pdf.py site
 
 test: setup browser  ## run every test (what CI runs)

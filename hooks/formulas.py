@@ -1,16 +1,20 @@
 """Render the math of Markdown pages with KaTeX at build time, so readers download no math JavaScript.
 
 pymdownx.arithmatex wraps each formula in `<span class="arithmatex">\\(...\\)</span>` or
-`<div class="arithmatex">\\[...\\]</div>`. This hook sends every formula of a page to the pinned npm KaTeX in one
-Node.js call (`scripts/render_math.cjs`) and puts the rendered HTML in its place. Notebook pages get the same: the
-`$...$` and `$$...$$` of their Markdown cells (outside code) are first given the arithmatex markup. A page then needs
-only KaTeX's stylesheet and fonts. Only the one-page print edition still renders in the browser: the print-site
-plugin copies the content before this hook runs (its link rewriting is quadratic in the size of the HTML, and KaTeX
-output is large). A formula KaTeX cannot parse fails the build, naming the page.
+`<div class="arithmatex">\\[...\\]</div>`; notebook pages first get the same markup for the `$...$` and `$$...$$` of
+their Markdown cells (outside code). Each formula's HTML comes from a cache keyed on the formula and the KaTeX
+version (`.cache/formulas/`); the ones not in it go to one Node.js process per build (`scripts/render_math.cjs`),
+a page's worth at a time. A formula KaTeX cannot parse fails the build, naming the page.
+
+Rendering happens in `on_page_context`, after the search plugin has indexed the page, so the index holds the TeX
+source (short, searchable: `\\mathrm{TPR}`) rather than KaTeX's markup, and before the theme writes the page. The
+one-page print edition copied the content earlier still and renders its math in the browser.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import html
 import json
 import re
@@ -27,7 +31,9 @@ CODE = re.compile(r"(<code>.*?</code>|<pre>.*?</pre>)", re.DOTALL)
 # Pandoc's rule: inline math hugs its dollars (no space inside them) and no digit follows the closing one, so
 # "costs $5 and $10" stays text; a formula stays within one paragraph (no tag inside).
 DOLLARS = re.compile(r"\$\$(?P<display>[^$<]+?)\$\$|\$(?P<inline>[^$\s<](?:[^$<]*?[^$\s<])?)\$(?!\d)")
-RENDERER = Path(__file__).resolve().parents[1] / "scripts" / "render_math.cjs"
+ROOT = Path(__file__).resolve().parents[1]
+RENDERER = ROOT / "scripts" / "render_math.cjs"
+KATEX_PACKAGE = ROOT / "node_modules" / "katex" / "package.json"
 
 
 def formula_of(match: re.Match, src_uri: str) -> dict:
@@ -50,27 +56,100 @@ def arithmatex_markup(markdown_html: str) -> str:
     return "".join(part if i % 2 else DOLLARS.sub(wrap, part) for i, part in enumerate(parts))
 
 
-def rendered(formulas: list[dict], src_uri: str) -> list[str]:
-    """KaTeX HTML for each {tex, display} formula, in order; PluginError naming the first that fails."""
-    try:
-        result = subprocess.run(["node", str(RENDERER)], input=json.dumps(formulas), capture_output=True,
-                                text=True, check=True, timeout=120, cwd=RENDERER.parent)
-    except (OSError, subprocess.CalledProcessError) as error:
-        detail = getattr(error, "stderr", "") or error
-        raise PluginError(f"{src_uri}: could not run KaTeX through Node.js ({detail}); run `make setup`") from error
-    outputs = json.loads(result.stdout)
-    for formula, output in zip(formulas, outputs):
-        if "error" in output:
-            raise PluginError(f"{src_uri}: KaTeX cannot render {formula['tex']!r}: {output['error']}")
-    return [output["html"] for output in outputs]
+class KaTeX:
+    """Formula HTML from the on-disk cache, or from one long-lived Node.js process for the formulas not in it."""
+
+    def __init__(self, cache_dir: Path):
+        self.cache_dir = cache_dir
+        self.process: subprocess.Popen | None = None
+        self.path: Path | None = None  # read at the first formula: assets.py reports missing npm packages first
+        self.cache: dict[str, str] = {}
+        self.dirty = False
+
+    def load(self):
+        try:
+            version = json.loads(KATEX_PACKAGE.read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError) as error:
+            raise PluginError(f"cannot read KaTeX's version from {KATEX_PACKAGE} ({error}); run `make setup`") from error
+        self.path = self.cache_dir / f"katex-{version}.json"
+        try:
+            self.cache = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.cache = {}
+
+    @staticmethod
+    def key(formula: dict) -> str:
+        return hashlib.sha1(f"{formula['display']:d}{formula['tex']}".encode()).hexdigest()
+
+    def render(self, formulas: list[dict], src_uri: str) -> list[str]:
+        """KaTeX HTML for each {tex, display} formula, in order; PluginError naming the first that fails."""
+        if self.path is None:
+            self.load()
+        missing = list({self.key(f): f for f in formulas if self.key(f) not in self.cache}.items())
+        if missing:
+            outputs = self.node([formula for _, formula in missing], src_uri)
+            for (key, formula), output in zip(missing, outputs):
+                if "error" in output:
+                    raise PluginError(f"{src_uri}: KaTeX cannot render {formula['tex']!r}: {output['error']}")
+                self.cache[key] = output["html"]
+            self.dirty = True
+        return [self.cache[self.key(f)] for f in formulas]
+
+    def node(self, formulas: list[dict], src_uri: str) -> list[dict]:
+        try:
+            if self.process is None:
+                self.process = subprocess.Popen(["node", str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=RENDERER.parent)
+                atexit.register(self.close)
+            self.process.stdin.write(json.dumps(formulas) + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+            return json.loads(line)
+        except (OSError, ValueError) as error:
+            detail = self.process.stderr.read() if self.process and self.process.poll() is not None else error
+            raise PluginError(f"{src_uri}: could not run KaTeX through Node.js ({detail}); run `make setup`") from error
+
+    def close(self):
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def save(self):
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.cache, sort_keys=True), encoding="utf-8")
+            self.dirty = False
 
 
-@event_priority(-50)  # after the print-site plugin keeps its copy: rendered math makes its link fixing crawl
+_katex: KaTeX | None = None
+
+
+def on_pre_build(config):
+    global _katex
+    _katex = KaTeX(Path(config["config_file_path"]).parent / ".cache" / "formulas")
+
+
+@event_priority(-50)  # after the print-site plugin keeps its copy, which renders its math in the browser
 def on_page_content(page_html, page, config, files):
-    page_html = NOTEBOOK_MARKDOWN.sub(lambda m: m[1] + arithmatex_markup(m[2]), page_html)
-    matches = list(FORMULA.finditer(page_html))
-    if not matches:
-        return page_html
-    formulas = [formula_of(m, page.file.src_uri) for m in matches]
-    outputs = iter(rendered(formulas, page.file.src_uri))
-    return FORMULA.sub(lambda m: f'<{m["tag"]} class="arithmatex">{next(outputs)}</{m["tag"]}>', page_html)
+    return NOTEBOOK_MARKDOWN.sub(lambda m: m[1] + arithmatex_markup(m[2]), page_html)
+
+
+@event_priority(-100)  # after the search plugin has indexed the TeX, before the theme renders the page
+def on_page_context(context, page, config, nav):
+    matches = list(FORMULA.finditer(page.content or ""))
+    if matches:
+        formulas = [formula_of(m, page.file.src_uri) for m in matches]
+        outputs = iter(_katex.render(formulas, page.file.src_uri))
+        page.content = FORMULA.sub(lambda m: f'<{m["tag"]} class="arithmatex">{next(outputs)}</{m["tag"]}>', page.content)
+    return context
+
+
+def on_post_build(config):
+    _katex.close()
+    _katex.save()
+
+
+def on_build_error(error):
+    if _katex is not None:
+        _katex.close()

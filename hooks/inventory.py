@@ -8,6 +8,8 @@ declared, or a pending id that is not in the inventory. Other hooks import `load
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +61,18 @@ def _checked_fields(path: Path, entry: object, fields: tuple[str, ...], what: st
 def load_inventory(path: Path = INVENTORY_PATH) -> Inventory:
     """Parse and validate the inventory at `path`; raise PluginError naming the file and the bad entry."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(path, f"cannot be read: {error}") from error
+    return copy.deepcopy(_parsed_inventory(Path(path), text))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_inventory(path: Path, text: str) -> Inventory:
+    """The validated inventory of one text of the file: hooks and tests ask several times per build."""
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as error:
         raise _fail(path, f"cannot be read as YAML: {error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not isinstance(data.get("questions"), list):
         raise _fail(path, "must be a mapping with 'sources' and 'questions' lists")

@@ -1,17 +1,17 @@
-// Render TeX to HTML with the pinned npm KaTeX at build time. hooks/formulas.py writes a JSON list of
-// {tex, display} to stdin and reads back, in the same order, {html} or {error} for each.
+// Render TeX to HTML with the pinned npm KaTeX at build time. hooks/formulas.py keeps one process per build and
+// writes one JSON list of {tex, display} per line to stdin; for each line this writes back one JSON line with, in
+// the same order, {html} or {error} for each formula.
 const katex = require("katex");
+const readline = require("readline");
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => (input += chunk));
-process.stdin.on("end", () => {
-  const rendered = JSON.parse(input).map(({ tex, display }) => {
-    try {
-      return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
-    } catch (error) {
-      return { error: String(error.message) };
-    }
-  });
-  process.stdout.write(JSON.stringify(rendered));
+const render = ({ tex, display }) => {
+  try {
+    return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
+  } catch (error) {
+    return { error: String(error.message) };
+  }
+};
+
+readline.createInterface({ input: process.stdin, terminal: false }).on("line", (line) => {
+  process.stdout.write(JSON.stringify(JSON.parse(line).map(render)) + "\n");
 });

@@ -18,9 +18,9 @@ sys.path[:0] = [str(ROOT / "hooks"), str(ROOT / "scripts")]
 from local_site import launch_chromium, serve  # noqa: E402  (scripts/ is on the path only from here)
 
 
-def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """Run a strict `mkdocs build` of `project` into `site_dir`; return the finished process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run_build(project: Path, site_dir: Path, *, print_site: bool = False) -> subprocess.CompletedProcess:
+    """Run a strict `mkdocs build` of `project` into `site_dir` (with the print edition if asked); return it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRINT_SITE": "true" if print_site else "false"}
     return subprocess.run([*MKDOCS, "build", "--site-dir", str(site_dir)], cwd=project, env=env,
                           capture_output=True, text=True, timeout=900)
 
@@ -29,7 +29,7 @@ def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
 def site(tmp_path_factory) -> Path:
     """The guide, built once per session from the working tree (notebooks come from the content-keyed cache)."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = run_build(ROOT, site_dir)
+    result = run_build(ROOT, site_dir, print_site=True)
     assert result.returncode == 0, f"the site does not build:\n{result.stderr[-6000:]}"
     return site_dir
 

@@ -46,6 +46,22 @@ def prose_words(markdown: str) -> int:
     return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
 
 
+def spoken_words(markdown: str) -> int:
+    """Words a candidate says reading `markdown` aloud: link targets dropped, each inline formula one word."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)
+    text = re.sub(r"\$[^$\n]+\$", "x", text)
+    return len([token for token in text.split() if re.search(r"[A-Za-z0-9]", token)])
+
+
+# Prose that points at the articles the inventory came from, which a reader has never seen. Name the claim as a
+# common answer instead. "The source of" (an error, a signal) and "source code" are ordinary English.
+SOURCE_PHRASING = re.compile(
+    r"\b(?:source|seed)s? (?:articles?|answers?|texts?|lists?|claims?)\b"
+    r"|\b(?:one|a|another|some|both|two|three|all|the|these|those|each) sources?\b(?! code| of\b)",
+    flags=re.I,
+)
+
+
 def nav_entries(nav) -> list[str]:
     """Every file named in a MkDocs nav, depth first."""
     if isinstance(nav, str):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from inventory import load_inventory
-from pages import TEMPLATE_SECTIONS, concept_pages, prose_words, sections
+from pages import SOURCE_PHRASING, TEMPLATE_SECTIONS, concept_pages, prose_words, sections, spoken_words, without_code
 
 PAGES = concept_pages()
 
@@ -37,10 +37,40 @@ def test_question_headings_quote_the_inventory(src_uri):
 def test_page_depth(src_uri):
     meta, body = PAGES[src_uri]
     parts = sections(body)
-    assert 3 <= len(re.split(r"[.!?](?:\s|$)", parts["The short answer"].strip())) - 1 <= 6, "3-5 sentences"
     assert len(re.findall(r'^\?\?\?\+? question "', parts["Follow-up questions"], flags=re.M)) >= 3
     assert len(re.findall(r"\]\((?:\.\./)?[\w/-]+\.md(?:#[\w-]+)?\)", parts["Related concepts"])) >= 3
     assert "$" in parts["How it works"], "the math is written out"
     assert parts["References"].strip()
     assert meta["aliases"], "also-known-as names help search"
     assert prose_words(body) >= 800, f"{prose_words(body)} words of prose"
+
+
+@pytest.mark.parametrize("src_uri", PAGES)
+def test_short_answer_can_be_said_in_thirty_seconds(src_uri):
+    _, body = PAGES[src_uri]
+    words = spoken_words(sections(body)["The short answer"])
+    assert 40 <= words <= 80, f"{src_uri}: the short answer has {words} words; say it in 40-80 (about 30 s aloud)"
+
+
+@pytest.mark.parametrize("src_uri", PAGES)
+def test_prose_never_cites_the_source_articles(src_uri):
+    _, body = PAGES[src_uri]
+    found = [m.group(0) for m in SOURCE_PHRASING.finditer(without_code(body))]
+    assert not found, f"{src_uri}: {found}: a reader has not seen the articles; name the claim as a common answer"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("AUC is the chance a [positive](roc-auc.md#how-it-works) outranks a negative: $P(S_+ > S_-)$.", 10),
+    ("Two words", 2), ("It - is 0.5 , not 1.", 5),
+])
+def test_spoken_words_counts_what_is_said(text, words):
+    assert spoken_words(text) == words
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("Both source answers say it does.", True), ("One source says k-fold helps.", True),
+    ("A common answer says it does.", False), ("the source of the leak", False), ("fix the random seed", False),
+    ("The seed answers are wrong here.", True), ("The sources disagree.", True), ("open-source code", False),
+])
+def test_source_phrasing_pattern(text, bad):
+    assert bool(SOURCE_PHRASING.search(text)) is bad

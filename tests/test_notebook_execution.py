@@ -1,0 +1,88 @@
+"""Notebook executions are keyed on what each notebook imports, run in parallel, and re-run only when needed."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build
+from notebook_execution import cache_key, dependencies, imported_modules
+from pages import notebooks
+
+SRC = ROOT / "src"
+
+
+def direct_imports(notebook: Path) -> set[str]:
+    return set(re.findall(r"^from mlguide\.(\w+) import", notebook.read_text(encoding="utf-8"), flags=re.M))
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_a_notebook_depends_on_the_modules_it_imports_and_no_others(path):
+    modules = direct_imports(path)
+    expected = {SRC / "mlguide" / f"{m}.py" for m in modules} | ({SRC / "mlguide" / "__init__.py"} if modules else set())
+    assert set(dependencies(path.read_text(encoding="utf-8"), SRC)) == expected
+
+
+def test_imports_are_followed_through_modules_and_subpackages(tmp_path):
+    package = tmp_path / "mlguide"
+    (package / "models").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "models" / "__init__.py").write_text("from .trees import fit\n")
+    (package / "models" / "trees.py").write_text("from ..metrics import gini\nimport numpy\n")
+    (package / "metrics.py").write_text("from mlguide import losses\n")
+    (package / "losses.py").write_text("x = 1\n")
+    (package / "unused.py").write_text("x = 2\n")
+    found = dependencies("import numpy as np\nfrom mlguide.models import fit\n", tmp_path)
+    names = {p.relative_to(package).as_posix() for p in found}
+    assert names == {"__init__.py", "models/__init__.py", "models/trees.py", "metrics.py", "losses.py"}
+
+
+def test_only_mlguide_imports_count():
+    source = "import numpy\nfrom sklearn.metrics import roc_auc_score\nimport mlguide.ranking as r\nfrom mlguide import splits\n"
+    assert imported_modules(source) == {"mlguide", "mlguide.ranking", "mlguide.splits"}
+
+
+def test_the_key_changes_with_an_imported_module_and_not_with_another(tmp_path):
+    root = tmp_path
+    (root / "src" / "mlguide").mkdir(parents=True)
+    (root / "constraints.txt").write_text("numpy==2.4.6\n")
+    for name in ("__init__", "used", "other"):
+        (root / "src" / "mlguide" / f"{name}.py").write_text(f"# {name}\n")
+    source = b"from mlguide.used import thing\n"
+    before = cache_key(source, root)
+    (root / "src" / "mlguide" / "other.py").write_text("# edited\n")
+    assert cache_key(source, root) == before
+    (root / "src" / "mlguide" / "used.py").write_text("# edited\n")
+    edited = cache_key(source, root)
+    assert edited != before
+    (root / "constraints.txt").write_text("numpy==2.4.7\n")
+    assert cache_key(source, root) != edited
+
+
+def executions(log: str) -> tuple[set[str], set[str]]:
+    executed = set(re.findall(r"notebook \d+/\d+ executed in [\d.]+ s: (\S+)", log))
+    cached = set(re.findall(r"notebook \d+/\d+ from cache: (\S+)", log))
+    return executed, cached
+
+
+def test_editing_one_module_reruns_only_the_notebooks_that_import_it(project_copy, tmp_path):
+    """A warm cache, one mlguide module edited: its importers run (in parallel), every other notebook is cached."""
+    users: dict[str, set[str]] = {}
+    for path in notebooks():
+        for module in direct_imports(path):
+            users.setdefault(module, set()).add(path.relative_to(ROOT / "docs").as_posix())
+    module = max(sorted(users), key=lambda m: len(users[m]))  # the module most notebooks share
+    with (project_copy / "src" / "mlguide" / f"{module}.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edit that changes no behaviour\n")
+    result = run_build(project_copy, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    executed, cached = executions(result.stderr)
+    everything = {p.relative_to(ROOT / "docs").as_posix() for p in notebooks()}
+    assert executed == users[module], f"editing mlguide/{module}.py re-ran {sorted(executed)}"
+    assert cached == everything - users[module]
+    workers = min(len(users[module]), os.cpu_count() or 1)
+    assert f"executing {len(users[module])} of {len(everything)}, {workers} at a time" in result.stderr
+    assert re.search(r"notebooks: \d+ executed in [\d.]+ s .*slowest: ", result.stderr), "a summary of the slowest"
