@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -26,11 +27,20 @@ def run_build(project: Path, site_dir: Path, *, print_site: bool = False) -> sub
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The guide, built once per session from the working tree (notebooks come from the content-keyed cache)."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = run_build(ROOT, site_dir, print_site=True)
-    assert result.returncode == 0, f"the site does not build:\n{result.stderr[-6000:]}"
+def site(tmp_path_factory, worker_id) -> Path:
+    """The guide, built once per test run from the working tree, whatever the number of pytest-xdist workers.
+
+    The first worker to get here builds (notebooks come from the content-keyed cache); the others wait on a lock
+    and use the same site, or report the same failure."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    site_dir, failure = shared / "site", shared / "site-build-failed.txt"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (site_dir / "index.html").exists() and not failure.exists():
+            result = run_build(ROOT, site_dir, print_site=True)
+            if result.returncode:
+                failure.write_text(result.stderr[-6000:], encoding="utf-8")
+    assert not failure.exists(), f"the site does not build:\n{failure.read_text(encoding='utf-8')}"
     return site_dir
 
 

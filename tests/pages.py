@@ -25,6 +25,16 @@ def concept_pages() -> dict[str, tuple[dict, str]]:
     return pages
 
 
+def site_urls() -> list[str]:
+    """Site-relative URL of every page a (print-enabled) build writes, derived from the sources."""
+    urls = ["404.html", "print_page/"]
+    for path in sorted(DOCS.rglob("*.md")):
+        rel = path.relative_to(DOCS).with_suffix("").as_posix()
+        urls.append("" if rel == "index" else rel.removesuffix("/index").removesuffix("index") + "/")
+    urls += [path.relative_to(DOCS).with_suffix("").as_posix() + "/" for path in notebooks()]
+    return sorted(urls)
+
+
 def notebooks() -> list[Path]:
     return sorted(DOCS.glob("*/notebooks/*.py"))
 

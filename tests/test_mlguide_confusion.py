@@ -66,7 +66,40 @@ def test_rates_match_the_page_example():
     assert r["precision"] == pytest.approx(99 / 594)
     assert r["NPV"] == pytest.approx(9405 / 9406)
     assert r["accuracy"] == pytest.approx(9504 / 10_000)
-    assert r["prevalence"] == pytest.approx(0.01)
+    assert r["prevalence"] == pytest.approx(0.01)       # actual positives (tp + fn) over n, not tp / n
+    # accuracy is the prevalence-weighted mean of the row rates TPR and TNR
+    assert r["accuracy"] == pytest.approx(0.01 * 0.99 + 0.99 * 0.95)
+    assert r["balanced_accuracy"] == pytest.approx(0.97)
+    # MCC by hand: (99 * 9405 - 495 * 1) / sqrt(100 * 9900 * 594 * 9406) = 0.396
+    assert r["MCC"] == pytest.approx(930_600 / math.sqrt(100 * 9900 * 594 * 9406))
+    assert round(r["MCC"], 2) == 0.40
+
+
+def test_summaries_of_the_page_example_against_scikit_learn():
+    # The same 10,000 people as label vectors; the page quotes MCC 0.40, balanced accuracy 0.97, Cohen's kappa 0.27,
+    # and, for the test that calls everyone healthy, accuracy 0.99 but balanced accuracy 0.5 and kappa 0.
+    y = np.r_[np.zeros(9900, dtype=int), np.ones(100, dtype=int)]
+    p = np.r_[np.zeros(9405, dtype=int), np.ones(495, dtype=int), np.zeros(1, dtype=int), np.ones(99, dtype=int)]
+    r = rates_from_counts(*confusion_counts(y, p))
+    assert r["MCC"] == pytest.approx(metrics.matthews_corrcoef(y, p))
+    assert r["balanced_accuracy"] == pytest.approx(metrics.balanced_accuracy_score(y, p))
+    assert round(metrics.cohen_kappa_score(y, p), 2) == 0.27
+    nobody = np.zeros_like(y)
+    r0 = rates_from_counts(*confusion_counts(y, nobody))
+    assert r0["accuracy"] == pytest.approx(0.99) and r0["balanced_accuracy"] == pytest.approx(0.5)
+    assert metrics.cohen_kappa_score(y, nobody) == 0.0
+    # MCC is 0/0 here: NaN from us, 0 by scikit-learn's convention
+    assert math.isnan(r0["MCC"]) and metrics.matthews_corrcoef(y, nobody) == 0.0
+
+
+def test_likelihood_ratio_route_to_ppv():
+    # The page's odds form of Bayes' rule: pre-test odds 1/99 times LR+ = 0.99 / 0.05 = 19.8 gives odds 0.2, PPV 1/6.
+    r = rates_from_counts(tn=9405, fp=495, fn=1, tp=99)
+    lr_plus = r["TPR"] / r["FPR"]
+    assert lr_plus == pytest.approx(19.8)
+    post_odds = r["prevalence"] / (1 - r["prevalence"]) * lr_plus
+    assert post_odds == pytest.approx(0.2)
+    assert post_odds / (1 + post_odds) == pytest.approx(r["precision"])
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -80,6 +113,10 @@ def test_rates_agree_with_scikit_learn(seed):
     assert r["precision"] == pytest.approx(metrics.precision_score(y, p))
     assert r["NPV"] == pytest.approx(metrics.precision_score(~y, ~p))
     assert r["accuracy"] == pytest.approx(metrics.accuracy_score(y, p))
+    assert r["balanced_accuracy"] == pytest.approx(metrics.balanced_accuracy_score(y, p))
+    assert r["MCC"] == pytest.approx(metrics.matthews_corrcoef(y, p))
+    assert r["prevalence"] == pytest.approx(y.mean())
+    assert r["accuracy"] == pytest.approx(r["prevalence"] * r["TPR"] + (1 - r["prevalence"]) * r["TNR"])
     assert r["TPR"] + r["FNR"] == pytest.approx(1.0)
     assert r["TNR"] + r["FPR"] == pytest.approx(1.0)
 
@@ -91,6 +128,17 @@ def test_rates_with_an_empty_denominator_are_nan():
     r = rates_from_counts(tn=5, fp=2, fn=0, tp=0)     # no positives at all
     assert math.isnan(r["TPR"]) and math.isnan(r["FNR"])
     assert r["precision"] == 0.0
+    assert math.isnan(r["balanced_accuracy"]) and math.isnan(r["MCC"])
+
+
+def test_mcc_extremes_and_large_counts():
+    assert rates_from_counts(tn=50, fp=0, fn=0, tp=50)["MCC"] == pytest.approx(1.0)
+    assert rates_from_counts(tn=0, fp=50, fn=50, tp=0)["MCC"] == pytest.approx(-1.0)
+    # counts whose product overflows int64 still give the right answer
+    big = 10**6
+    assert rates_from_counts(tn=big, fp=big, fn=big, tp=big)["MCC"] == pytest.approx(0.0)
+    r = rates_from_counts(*(np.int64(v) for v in (3 * big, big, big, 3 * big)))
+    assert r["MCC"] == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize("counts", [(-1, 0, 0, 1), (0, 0, 0, 0), (1.5, 0, 0, 1)])

@@ -9,7 +9,7 @@ import pytest
 from sklearn import metrics
 from sklearn.linear_model import LinearRegression
 
-from mlguide.regression import adjusted_r2, mae, mse, paired, r2_score, rmse
+from mlguide.regression import adjusted_r2, huber_loss, mae, mse, paired, pinball_loss, r2_score, rmse
 
 # The worked example on docs/evaluation/regression-metrics.md: OLS line through five points.
 X_EX = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
@@ -113,3 +113,37 @@ def test_bad_inputs_raise(y_true, y_pred):
         paired(y_true, y_pred)
     with pytest.raises(ValueError):
         mae(y_true, y_pred)
+
+
+@pytest.mark.parametrize("tau", [0.1, 0.5, 0.9])
+def test_pinball_agrees_with_scikit_learn(tau):
+    rng = np.random.default_rng(3)
+    y, yhat = rng.normal(size=(2, 40))
+    assert pinball_loss(y, yhat, tau) == pytest.approx(metrics.mean_pinball_loss(y, yhat, alpha=tau))
+
+
+def test_pinball_by_hand_and_its_minimiser_is_the_quantile():
+    # under-forecast by 2 at tau = 0.9 costs 1.8; over-forecast by 2 costs 0.2: nine times less
+    assert pinball_loss([3.0], [1.0], 0.9) == pytest.approx(1.8)
+    assert pinball_loss([1.0], [3.0], 0.9) == pytest.approx(0.2)
+    assert pinball_loss(Y_EX, YHAT_EX, 0.5) == pytest.approx(mae(Y_EX, YHAT_EX) / 2)
+    y = np.random.default_rng(4).exponential(size=1001)
+    grid = np.linspace(0, 4, 4001)
+    best = grid[np.argmin([pinball_loss(y, np.full_like(y, c), 0.9) for c in grid])]
+    assert best == pytest.approx(np.quantile(y, 0.9), abs=2e-3)
+
+
+def test_huber_by_hand_and_its_limits():
+    # residuals 0.5 (quadratic zone) and 3 (linear zone) with delta = 1: 0.125 and 2.5
+    assert huber_loss([0.5, 3.0], [0.0, 0.0], 1.0) == pytest.approx((0.125 + 2.5) / 2)
+    rng = np.random.default_rng(5)
+    y, yhat = rng.normal(size=(2, 30))
+    assert huber_loss(y, yhat, 1e6) == pytest.approx(mse(y, yhat) / 2)           # large delta: half the MSE
+    assert huber_loss(y, yhat, 1e-6) / 1e-6 == pytest.approx(mae(y, yhat), rel=1e-5)  # small delta: delta * MAE
+
+
+@pytest.mark.parametrize(("fn", "arg"), [(pinball_loss, 0.0), (pinball_loss, 1.0), (huber_loss, 0.0),
+                                          (huber_loss, -1.0), (huber_loss, float("nan"))])
+def test_robust_losses_reject_bad_parameters(fn, arg):
+    with pytest.raises(ValueError):
+        fn([1.0, 2.0], [1.0, 2.0], arg)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from pages import site_urls
 from test_browser import TWO_FRAMES, visit
 
 # Notebook code out of view is not rendered until the reader scrolls near it (content-visibility: auto), and a11y.js
 # makes a wide block focusable when it is shown. So on such pages axe runs as after a reader has scrolled through the
-# page once, with every block then rendered for good so that axe checks the colours of all of them.
+# page once, with every block then rendered for good so that axe checks the colours of all of them. The page is then
+# switched to the dark scheme with its own toggle, as a reader would, and checked again: one load and one scroll per
+# page for both schemes.
 LAZY_CODE = ".jupyter-wrapper .highlight-ipynb > pre[style]"
 READ_THROUGH = """async () => {
   for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
@@ -19,6 +22,7 @@ READ_THROUGH = """async () => {
   }
   scrollTo(0, 0);
 }"""
+TO_DARK = 'label[title="Switch to dark mode"]'
 
 
 def built_pages(site) -> list[str]:
@@ -28,7 +32,8 @@ def built_pages(site) -> list[str]:
 
 
 def test_every_page_is_checked(site):
-    assert len(built_pages(site)) >= 20
+    assert site_urls() == built_pages(site), "the pages checked below are the pages the build writes"
+    assert len(site_urls()) >= 20
 
 
 @pytest.fixture(scope="module")
@@ -36,20 +41,49 @@ def axe():
     return Axe()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_is_local_clean_and_accessible(browser, base_url, site, axe, scheme):
-    problems = []
-    for path in built_pages(site):
-        page, errors, blocked = visit(browser, base_url + path, color_scheme=scheme)
-        if page.locator(LAZY_CODE).count():
-            page.evaluate(READ_THROUGH)
-            page.add_style_tag(content=f"{LAZY_CODE} {{ content-visibility: visible !important; }}")
-            page.evaluate(TWO_FRAMES)
-        results = axe.run(page)
-        for violation in results.response["violations"]:
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            problems.append(f"{path}: axe {violation['id']} ({violation['help']}) at {targets}")
-        problems += [f"{path}: console error {e}" for e in errors if "404.html" not in path]
-        problems += [f"{path}: request left the site: {url}" for url in blocked]
-        page.context.close()
+def violations(axe, page, path: str, scheme: str) -> list[str]:
+    results = axe.run(page)
+    return [f"{path} ({scheme}): axe {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("path", site_urls())
+def test_page_is_local_clean_and_accessible_in_both_schemes(browser, base_url, axe, path):
+    page, errors, blocked = visit(browser, base_url + path, color_scheme="light")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    if page.locator(LAZY_CODE).count():
+        page.evaluate(READ_THROUGH)
+        page.add_style_tag(content=f"{LAZY_CODE} {{ content-visibility: visible !important; }}")
+        page.evaluate(TWO_FRAMES)
+    problems = violations(axe, page, path, "light")
+    page.locator(TO_DARK).click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.evaluate(TWO_FRAMES)
+    problems += violations(axe, page, path, "dark")
+    problems += [f"{path}: console error {e}" for e in errors if path != "404.html"]
+    problems += [f"{path}: request left the site: {url}" for url in blocked]
+    page.context.close()
     assert not problems, "\n".join(problems)
+
+
+FORMULA_WIDTHS = """() => [...document.querySelectorAll('.katex-display')].map(display => ({
+  tex: (display.querySelector('annotation') || {}).textContent || '',
+  width: display.querySelector('.katex').getBoundingClientRect().width,
+  column: document.querySelector('.md-content__inner').clientWidth,
+}))"""
+CODE_WIDTHS = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-InputArea-editor')].map(
+  editor => editor.getBoundingClientRect().width / document.querySelector('.md-content__inner').clientWidth)"""
+
+
+@pytest.mark.parametrize("path", [p for p in site_urls() if p not in ("404.html", "print_page/")])
+def test_a_phone_shows_every_formula_whole_and_gives_code_the_width(browser, base_url, path):
+    """At 390 px no display formula is wider than the content column, and notebook code spans the column."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + path, wait_until="load")
+    too_wide = [f"{f['width']:.0f} px > {f['column']} px: {f['tex'][:90]!r}"
+                for f in page.evaluate(FORMULA_WIDTHS) if f["width"] > f["column"]]
+    code = page.evaluate(CODE_WIDTHS)
+    context.close()
+    assert not too_wide, f"{path}: display formulas wider than a phone's column; break them into aligned lines:\n" + "\n".join(too_wide)
+    assert all(share > 0.9 for share in code), f"{path}: notebook code takes only {min(code):.0%} of the column"

@@ -1,4 +1,4 @@
-"""Monte Carlo bias-variance decomposition of squared error.
+"""Monte Carlo bias-variance decompositions of squared error and of log loss.
 
 Backs the page `docs/generalization/bias-variance.md` and its notebook. NumPy only, so a downloaded notebook can
 inline this file.
@@ -46,3 +46,47 @@ def decompose(predictions, f_true, noise_var: float) -> Decomposition:
     noise = float(noise_var)
     return Decomposition(bias2, variance, noise, noise + bias2 + variance)
 # --8<-- [end:decompose]
+
+
+# --8<-- [start:decompose_log_loss]
+class LogLossDecomposition(NamedTuple):
+    """Terms of the expected log loss, each averaged over the test points."""
+
+    noise: float           # entropy H(p) of the true class probabilities
+    bias: float            # KL(p || q_central)
+    variance: float        # E_D KL(q_central || q_D)
+    expected_error: float  # noise + bias + variance
+
+
+def decompose_log_loss(probabilities, p_true) -> LogLossDecomposition:
+    """Split expected log loss (cross-entropy, natural log) into noise, bias and variance.
+
+    probabilities: shape (n_repeats, n_points, n_classes); row r holds the class
+        probabilities, all > 0, that the model trained on the r-th training set predicts.
+    p_true: shape (n_points, n_classes); the true class probabilities P(y | x).
+
+    The central prediction q_central is the normalised geometric mean of the rows,
+    proportional to exp(mean of log q), not their average; with it, noise + bias +
+    variance equals the mean over rows and points of sum_y p(y) * (-log q(y)) exactly.
+    """
+    q = np.asarray(probabilities, dtype=float)
+    p = np.asarray(p_true, dtype=float)
+    if q.ndim != 3 or q.shape[0] < 2:
+        raise ValueError(f"need 3-D probabilities with >= 2 rows, got shape {q.shape}")
+    if p.shape != q.shape[1:]:
+        raise ValueError(f"p_true has shape {p.shape}, probabilities {q.shape}")
+    if not (np.all(np.isfinite(q)) and np.all(q > 0) and np.allclose(q.sum(axis=-1), 1.0)):
+        raise ValueError("each predicted distribution needs entries > 0 that sum to 1")
+    if not (np.all(np.isfinite(p)) and np.all(p >= 0) and np.allclose(p.sum(axis=-1), 1.0)):
+        raise ValueError("each true distribution needs entries >= 0 that sum to 1")
+    log_q = np.log(q)
+    mean_log = log_q.mean(axis=0)                        # E_D[log q_D] per point and class
+    top = mean_log.max(axis=-1, keepdims=True)
+    log_central = mean_log - top - np.log(np.exp(mean_log - top).sum(axis=-1, keepdims=True))
+    central = np.exp(log_central)                        # normalised geometric mean
+    p_log_p = p * np.log(np.where(p > 0, p, 1.0))        # 0 log 0 = 0
+    noise = float(np.mean(-p_log_p.sum(axis=-1)))
+    bias = float(np.mean((p_log_p - p * log_central).sum(axis=-1)))
+    variance = float(np.mean((central * (log_central - log_q)).sum(axis=-1)))
+    return LogLossDecomposition(noise, bias, variance, noise + bias + variance)
+# --8<-- [end:decompose_log_loss]

@@ -46,14 +46,19 @@ def confusion_counts(y_true, y_pred) -> tuple[int, int, int, int]:
 
 # --8<-- [start:rates_from_counts]
 def rates_from_counts(tn: int, fp: int, fn: int, tp: int) -> dict[str, float]:
-    """Every rate of a 2x2 confusion matrix. A rate whose denominator is zero is NaN, not a silent 0.
+    """The rates and summaries of a 2x2 confusion matrix (truth in rows, predictions in columns).
 
-    Column rates (divide by the true class, so they ignore prevalence):
+    A value whose denominator is zero is NaN, not a silent 0.
+    Row rates (divide by a true class, so they do not depend on prevalence):
         TPR = tp / (tp + fn)  recall, sensitivity      FNR = fn / (tp + fn) = 1 - TPR, miss rate
         TNR = tn / (tn + fp)  specificity              FPR = fp / (tn + fp) = 1 - TNR, fall-out
-    Row rates (divide by the prediction, so they move with prevalence):
+    Column rates (divide by a prediction, so they move with prevalence):
         precision = tp / (tp + fp)  PPV                NPV = tn / (tn + fn)
-    Whole-table numbers: accuracy, and prevalence = share of true positives in the data.
+    Whole-table numbers:
+        prevalence = (tp + fn) / n, the share of actual positives
+        accuracy = (tp + tn) / n = prevalence * TPR + (1 - prevalence) * TNR
+        balanced_accuracy = (TPR + TNR) / 2
+        MCC = (tp * tn - fp * fn) / sqrt((tp + fn)(tn + fp)(tp + fp)(tn + fn)), from -1 to 1
     """
     counts = np.array([tn, fp, fn, tp])
     if np.any(counts < 0) or not np.all(counts == np.floor(counts)):
@@ -65,15 +70,19 @@ def rates_from_counts(tn: int, fp: int, fn: int, tp: int) -> dict[str, float]:
         return float(num / den) if den > 0 else float("nan")
 
     n = tn + fp + fn + tp
+    tpr, tnr = ratio(tp, tp + fn), ratio(tn, tn + fp)
+    mcc_den = float(tp + fn) * float(tn + fp) * float(tp + fp) * float(tn + fn)   # floats: no integer overflow
     return {
-        "TPR": ratio(tp, tp + fn),
+        "TPR": tpr,
         "FNR": ratio(fn, tp + fn),
-        "TNR": ratio(tn, tn + fp),
+        "TNR": tnr,
         "FPR": ratio(fp, tn + fp),
         "precision": ratio(tp, tp + fp),
         "NPV": ratio(tn, tn + fn),
-        "accuracy": ratio(tp + tn, n),
         "prevalence": ratio(tp + fn, n),
+        "accuracy": ratio(tp + tn, n),
+        "balanced_accuracy": (tpr + tnr) / 2,
+        "MCC": ratio(float(tp) * tn - float(fp) * fn, np.sqrt(mcc_den)),
     }
 # --8<-- [end:rates_from_counts]
 

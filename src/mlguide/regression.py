@@ -1,4 +1,4 @@
-"""Regression metrics: MAE, MSE, RMSE, the coefficient of determination and its adjusted form.
+"""Regression metrics: MAE, MSE, RMSE, pinball and Huber losses, the coefficient of determination and its adjusted form.
 
 Backs the page `docs/evaluation/regression-metrics.md` and its notebook. NumPy only, so a downloaded notebook can
 inline this file.
@@ -46,6 +46,30 @@ def rmse(y_true, y_pred) -> float:
     """Root mean squared error: the square root of the MSE, back in the units of y."""
     return float(np.sqrt(mse(y_true, y_pred)))
 # --8<-- [end:errors]
+
+
+# --8<-- [start:robust]
+def pinball_loss(y_true, y_pred, tau: float) -> float:
+    """Mean pinball (quantile) loss at level tau in (0, 1); the tau-quantile minimises it.
+
+    A miss with y above the prediction costs tau per unit, one below costs (1 - tau);
+    tau = 0.5 gives half the MAE.
+    """
+    if not 0 < tau < 1:
+        raise ValueError(f"tau must lie strictly between 0 and 1, got {tau!r}")
+    t, p = paired(y_true, y_pred)
+    e = t - p
+    return float(np.mean(np.maximum(tau * e, (tau - 1) * e)))
+
+
+def huber_loss(y_true, y_pred, delta: float) -> float:
+    """Mean Huber loss: e^2 / 2 for |e| <= delta, delta * (|e| - delta / 2) beyond it."""
+    if not (np.isfinite(delta) and delta > 0):
+        raise ValueError(f"delta must be a positive number, got {delta!r}")
+    t, p = paired(y_true, y_pred)
+    a = np.abs(t - p)
+    return float(np.mean(np.where(a <= delta, 0.5 * a**2, delta * (a - 0.5 * delta))))
+# --8<-- [end:robust]
 
 
 # --8<-- [start:r2]

@@ -7,10 +7,12 @@
 # %% [markdown]
 # # R², adjusted R² and held-out R² as useless features pile up
 # We fit ordinary least squares with two real predictors, then add columns of pure noise one at a time and watch
-# in-sample R², adjusted R² and R² on a large held-out set. A second experiment corrupts one target value to show
-# how differently RMSE and MAE react to a single outlier.
+# in-sample R², adjusted R² and R² on a large held-out set. Further experiments corrupt one target value to show
+# how differently RMSE and MAE react to a single outlier, measure the R² that pure noise earns in-sample, find the
+# constant forecast MAPE prefers, and fit a line to Anscombe's four data sets.
 
 # %%
+import math
 import time
 
 import matplotlib.pyplot as plt
@@ -151,6 +153,88 @@ print(f"MAE : {mae_before:.3f} -> {mae_after:.3f}  (x{mae_after / mae_before:.2f
 print(f"RMSE: {rmse_before:.3f} -> {rmse_after:.3f}  (x{rmse_after / rmse_before:.2f})")
 
 # %% [markdown]
+# ## The R² of pure noise
+# When none of the $p$ predictors is related to $y$ (Gaussian noise, intercept included), in-sample R² follows a
+# Beta$(p/2, (n-p-1)/2)$ distribution with mean $p/(n-1)$. With $n = 40$ and $p = 10$ that is $10/39 \approx 0.256$:
+# a quarter of the variance "explained" by nothing.
+
+# %%
+rng = np.random.default_rng(3)
+P_NOISE = 10
+noise_r2 = []
+for _ in range(4000):
+    Xn, yn = rng.normal(size=(N_TRAIN, P_NOISE)), rng.normal(size=N_TRAIN)
+    An = with_intercept(Xn)
+    noise_r2.append(r2_score(yn, An @ ols_fit(An, yn)))
+noise_r2 = np.array(noise_r2)
+print(f"mean in-sample R² of {P_NOISE} noise predictors, n = {N_TRAIN}: {noise_r2.mean():.4f} "
+      f"(theory p/(n-1) = {P_NOISE / (N_TRAIN - 1):.4f})")
+
+# %% [markdown]
+# ## Huber's threshold and its efficiency
+# Minimising Huber's loss with threshold $\delta = k\sigma$ estimates a location; under Gaussian noise its
+# large-sample variance is $\frac{\sigma^2}{n} E[\psi(Z)^2] / E[\psi'(Z)]^2$, where $\psi(z) = \max(-k, \min(k, z))$
+# is the derivative of the loss in standardised units and $Z$ is standard normal. The mean has variance
+# $\sigma^2/n$, so the efficiency relative to least squares is $E[\psi'(Z)]^2 / E[\psi(Z)^2]$, with
+# $E[\psi'(Z)] = P(|Z| \le k)$ and $E[\psi(Z)^2] = P(|Z| \le k) - 2k\varphi(k) + k^2 P(|Z| > k)$, $\varphi$ the
+# standard normal density. At $k = 1.345$ it is 95%.
+
+# %%
+def huber_efficiency(k):
+    """Asymptotic efficiency, relative to the mean, of Huber's location estimate under N(0, 1) noise."""
+    inside = math.erf(k / math.sqrt(2))                      # P(|Z| <= k)
+    density = math.exp(-k * k / 2) / math.sqrt(2 * math.pi)  # standard normal density at k
+    e_psi2 = inside - 2 * k * density + k * k * (1 - inside)
+    return inside**2 / e_psi2
+
+
+print(f"Huber efficiency at k = 1.345: {huber_efficiency(1.345):.4f}")
+
+# %% [markdown]
+# ## Which constant does MAPE prefer?
+# For a fixed set of targets, the constant $c$ minimising $\sum_i |y_i - c|/y_i$ is a weighted median with weights
+# $1/y_i$, so small targets pull it down. For lognormal targets with $\log y \sim N(0, 1)$ the median is 1 and the
+# weighted median is $e^{-1} \approx 0.37$: the 1/y weighting turns the density into a lognormal with log-mean $-1$.
+
+
+# %%
+def weighted_median(values, weights):
+    """Smallest value at which the cumulative weight reaches half the total."""
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return values[order][np.searchsorted(cum, 0.5 * cum[-1])]
+
+
+y_pos = np.random.default_rng(4).lognormal(mean=0.0, sigma=1.0, size=200_000)
+mape_best = weighted_median(y_pos, 1.0 / y_pos)
+print(f"median {np.median(y_pos):.3f}; MAPE-optimal constant {mape_best:.3f} (e^-1 = {np.exp(-1):.3f})")
+grid = np.linspace(0.2, 1.2, 101)
+mape_on_grid = [np.mean(np.abs(y_pos - c) / y_pos) for c in grid]
+print(f"grid search agrees: {grid[np.argmin(mape_on_grid)]:.2f}")
+
+# %% [markdown]
+# ## Anscombe's quartet: one R², four different stories
+# Anscombe (1973) built four small data sets with the same least-squares line, $\hat y = 3 + 0.5x$, and the same R²
+# of about 0.67. One is a noisy straight line, one a smooth curve, one a straight line with one outlier, and in the
+# last a single point creates the whole slope. Only a plot of the data or the residuals tells them apart.
+
+# %%
+x_a = np.array([10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5], dtype=float)
+anscombe = {
+    "I": (x_a, [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68]),
+    "II": (x_a, [9.14, 8.14, 8.74, 8.77, 9.26, 8.10, 6.13, 3.10, 9.13, 7.26, 4.74]),
+    "III": (x_a, [7.46, 6.77, 12.74, 7.11, 7.81, 8.84, 6.08, 5.39, 8.15, 6.42, 5.73]),
+    "IV": (np.array([8, 8, 8, 8, 8, 8, 8, 19, 8, 8, 8], dtype=float),
+           [6.58, 5.76, 7.71, 8.84, 8.47, 7.04, 5.25, 12.50, 5.56, 7.91, 6.89]),
+}
+anscombe_fit = {}
+for name, (xa, ya) in anscombe.items():
+    ya = np.asarray(ya)
+    slope, intercept = np.polyfit(xa, ya, 1)
+    anscombe_fit[name] = (slope, intercept, r2_score(ya, intercept + slope * xa))
+    print(f"{name:>3}: slope {slope:.3f}, intercept {intercept:.3f}, R² {anscombe_fit[name][2]:.3f}")
+
+# %% [markdown]
 # ## Checks
 # Every statement the concept page makes about these results is asserted here.
 
@@ -175,5 +259,16 @@ assert mean_out[-1] < mean_adj[-1] - 0.2
 assert mean_out[-1] < 0
 # One corrupted target moves RMSE far more than MAE: its relative increase is over three times larger.
 assert (rmse_after / rmse_before - 1) > 3 * (mae_after / mae_before - 1)
+# Pure noise: the mean in-sample R² of 10 useless predictors with n = 40 matches p/(n-1) = 10/39 (4000 draws, so
+# the standard error is about 0.0015).
+assert abs(noise_r2.mean() - P_NOISE / (N_TRAIN - 1)) < 0.006
+# MAPE's best constant for lognormal(0, 1) targets is about e^-1 = 0.37, far below the median of about 1.
+assert abs(mape_best - np.exp(-1)) < 0.01 and abs(np.median(y_pos) - 1) < 0.01
+assert abs(grid[np.argmin(mape_on_grid)] - np.exp(-1)) < 0.011
+# Huber's threshold 1.345 sigma keeps 95% of the mean's efficiency under Gaussian noise.
+assert abs(huber_efficiency(1.345) - 0.95) < 0.001
+# Anscombe: the same line 3 + 0.5x and R² = 0.67 (to two decimals) in all four data sets.
+for slope, intercept, r2 in anscombe_fit.values():
+    assert abs(slope - 0.5) < 0.001 and abs(intercept - 3.0) < 0.005 and round(r2, 2) == 0.67
 elapsed = time.perf_counter() - START
 print(f"all checks passed in {elapsed:.1f} s")

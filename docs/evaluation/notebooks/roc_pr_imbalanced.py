@@ -6,10 +6,11 @@
 
 # %% [markdown]
 # # ROC and precision-recall curves when positives are rare
-# Two classifiers are scored on a synthetic problem where 1.5% of the examples are positive; their ROC curves look
-# almost the same while their precision-recall curves are far apart. Along the way we check that the area under the
-# ROC curve is a pair-ranking probability, that it ignores monotone rescaling and class balance, and that average
-# precision does neither.
+# Two classifiers are scored on a synthetic problem where 1.5% of the examples are positive. Their ROC curves cross:
+# one is better at the top of the ranking, the other further down. ROC AUC, which weights every false-positive rate
+# equally, slightly prefers the second; average precision, which weights the top of the ranking, clearly prefers the
+# first. Along the way we check that the area under the ROC curve is a pair-ranking probability, that it ignores
+# monotone rescaling and subsampling of one class, that average precision does neither, and how uncertain both are.
 
 # %%
 import time
@@ -17,6 +18,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.special import expit
+from scipy.stats import rankdata
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
@@ -101,19 +103,78 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The ROC curves look much alike, and naive Bayes even has the slightly larger area. The PR curves tell a different
-# story: at low recall, where a reviewer would actually work through the flagged cases, the logistic regression's
-# flags are far more often right. The difference lives along the left edge of the ROC plot, at false-positive rates
-# of a few percent: a thin sliver of the ROC area but, with about 65 negatives per positive, most of what decides
-# precision.
+# The two ROC curves cross. Below a false-positive rate of about 10% the logistic regression finds more positives;
+# beyond it naive Bayes does, and naive Bayes ends with the slightly larger area. The PR curves cross at the matching
+# recall, about 0.8: at one prevalence every ROC point maps to one PR point, and a curve that dominates in ROC space
+# dominates in PR space too (Davis and Goadrich, 2006), so the PR plot shows no information the ROC plot lacks. What
+# differs is the scale. The region where the logistic regression is ahead, false-positive rates up to about 10%, is a
+# thin strip of the ROC plot; with about 65 negatives per positive it decides precision, and the PR plot spreads it
+# across most of its width. ROC AUC weights every false-positive rate equally, so naive Bayes's lead at high rates
+# counts as much as the logistic regression's lead at low ones. Average precision averages precision over the
+# positives, and once the false-positive rate is sizeable precision is small for both models (a 10% false-positive
+# rate already flags more than six negatives per positive), so the top of the ranking decides it.
 
 # %%
-tpr_at = {}
+def precision_at_recall(precision, recall, level):
+    """Precision at the highest threshold whose recall reaches `level` (arrays as precision_recall_curve returns them)."""
+    return precision[np.flatnonzero(recall >= level)[-1]]
+
+
+tpr_at, prec_at = {}, {}
 for name, r in results.items():
-    for cut in (0.005, 0.01, 0.02):
+    for cut in (0.005, 0.01, 0.02, 0.05, 0.15, 0.2, 0.3):
         i = np.searchsorted(r["fpr"], cut, side="right") - 1      # last vertex with FPR <= cut
         tpr_at[name, cut] = r["tpr"][i]
         print(f"{name:20s} at FPR <= {cut:.3f}: TPR {tpr_at[name, cut]:.3f}")
+    for level in (0.4, 0.75, 0.85, 0.9):
+        prec_at[name, level] = precision_at_recall(r["precision"], r["recall"], level)
+        print(f"{name:20s} at recall >= {level:.2f}: precision {prec_at[name, level]:.3f}")
+
+# Where do the ROC curves cross? Compare the TPR both models reach at each FPR from 0.1% to 50%.
+fpr_grid = np.arange(0.001, 0.5, 0.001)
+tpr_grid = {name: r["tpr"][np.searchsorted(r["fpr"], fpr_grid, side="right") - 1] for name, r in results.items()}
+nb_ahead = tpr_grid["naive Bayes"] > tpr_grid["logistic regression"]
+cross_fpr = fpr_grid[np.argmax(nb_ahead)]
+cross_tpr = tpr_grid["logistic regression"][np.argmax(nb_ahead)]
+print(f"naive Bayes first finds more positives at FPR {cross_fpr:.3f} (TPR about {cross_tpr:.2f})")
+
+# %% [markdown]
+# ## Partial AUC, and the ROC curve on a log scale
+# When only low false-positive rates are usable, summarise that part of the curve. The partial AUC up to a
+# false-positive rate $m$ is the area under the curve between FPR 0 and $m$; divided by $m$ it is the mean TPR over
+# that range. Scikit-learn's `roc_auc_score(..., max_fpr=m)` reports the McClish standardisation of that area $A_m$,
+# $\tfrac12\,(1 + (A_m - m^2/2)/(m - m^2/2))$, which maps the diagonal's partial area to 0.5 and a perfect curve's
+# to 1. We compute the raw area and check it against scikit-learn through that formula.
+
+# %%
+def partial_auc(fpr, tpr, max_fpr):
+    """Area under the ROC curve between FPR 0 and max_fpr, interpolating linearly at max_fpr."""
+    stop = np.searchsorted(fpr, max_fpr, side="right")        # vertices with FPR <= max_fpr
+    tpr_end = np.interp(max_fpr, fpr[stop - 1:stop + 1], tpr[stop - 1:stop + 1])
+    return np.trapezoid(np.append(tpr[:stop], tpr_end), np.append(fpr[:stop], max_fpr))
+
+
+M = 0.1
+pauc, pauc_mcclish, pauc_sklearn = {}, {}, {}
+for name, r in results.items():
+    pauc[name] = partial_auc(r["fpr"], r["tpr"], M)
+    pauc_mcclish[name] = 0.5 * (1 + (pauc[name] - M**2 / 2) / (M - M**2 / 2))
+    pauc_sklearn[name] = roc_auc_score(y_test, scores[name], max_fpr=M)
+    print(f"{name:20s} partial AUC up to FPR {M}: {pauc[name]:.4f} (mean TPR {pauc[name] / M:.3f}); "
+          f"McClish {pauc_mcclish[name]:.4f}, sklearn {pauc_sklearn[name]:.4f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 4))
+for name, r in results.items():
+    ax.plot(r["fpr"][1:], r["tpr"][1:], label=name)
+grid = np.logspace(-4, 0, 200)
+ax.plot(grid, grid, color="grey", ls="--", lw=0.8, label="random scores")
+ax.axvline(M, color="grey", lw=0.8)
+ax.set(title="The same ROC curves, false-positive rate on a log scale", xscale="log", xlim=(1e-4, 1), ylim=(0, 1.01),
+       xlabel="false-positive rate (log scale)", ylabel="true-positive rate (recall)")
+ax.legend(loc="upper left", fontsize=8)
+fig.tight_layout()
+plt.show()
 
 # %% [markdown]
 # ## A point that looks good on the ROC plot
@@ -183,9 +244,11 @@ print(f"log-odds {base:.6f} | probabilities {auc_prob:.6f} | cubed {auc_cubed:.6
 # The true-positive rate is computed within the positives and the false-positive rate within the negatives, so the
 # class ratio does not enter the ROC curve. Precision mixes the two classes, so it does. To see this we keep all 225
 # test positives and draw random subsets of the negatives, raising the prevalence from 1.5% to 5%, 10%, 25% and
-# 50%, 50 draws per level. On average, the ROC AUC of a random subset equals that of the full test set exactly
-# (it is an average over pairs and every negative is equally likely to be kept), so any single draw differs only by
-# sampling noise, whose size we print.
+# 50%, 50 draws per level. Random subsampling leaves each class's score distribution as it was, which is exactly the
+# condition for the ROC curve to stay put: on average the ROC AUC of a subset equals that of the full test set (it is
+# an average over pairs and every negative is equally likely to be kept), so a single draw differs only by sampling
+# noise, whose size we print. This holds by construction; it is not evidence that AUC survives a real change of
+# population, where the negatives (or the positives) themselves differ.
 
 # %%
 rng = np.random.default_rng(1)
@@ -255,6 +318,67 @@ print(f"logistic regression: average precision {results['logistic regression']['
       f"trapezoid over PR points {lr_pr_trap:.4f}")
 
 # %% [markdown]
+# ## How precise is an AUC?
+# DeLong, DeLong and Clarke-Pearson (1988) estimate the variance of an AUC from *placement values*: for each positive,
+# the share of negatives scored below it ($V_i$), and for each negative, the share of positives scored above it
+# ($W_j$), ties counting half. Both average to the AUC, and
+# $\mathrm{SE}^2 = \mathrm{Var}(V)/n_+ + \mathrm{Var}(W)/n_-$. For two models scored on the same examples, the same
+# formula applied to the differences of their placement values gives the standard error of the AUC difference, which
+# accounts for the two models' errors moving together. The older Hanley and McNeil (1982) formula needs only $A$, $n_+$
+# and $n_-$, with $Q_1 = A/(2-A)$ and $Q_2 = 2A^2/(1+A)$:
+#
+# $$\begin{aligned}
+# n_+ n_-\,\mathrm{SE}^2 &= A(1-A) \\
+# &\quad + (n_+-1)(Q_1-A^2) \\
+# &\quad + (n_--1)(Q_2-A^2),
+# \end{aligned}$$
+#
+# but it assumes a particular shape of the two score distributions. We compare both with a bootstrap that resamples
+# positives and negatives separately, 200 times, and rescores both models on each resample.
+
+# %%
+def placements(y, s):
+    """DeLong placement values: per positive, the share of negatives below it; per negative, of positives above it."""
+    y = np.asarray(y, dtype=bool)
+    r_all, r_pos, r_neg = rankdata(s), rankdata(s[y]), rankdata(s[~y])   # midranks, so ties count half
+    return (r_all[y] - r_pos) / (~y).sum(), 1 - (r_all[~y] - r_neg) / y.sum()
+
+
+def delong_se(v, w):
+    return np.sqrt(v.var(ddof=1) / v.size + w.var(ddof=1) / w.size)
+
+
+def hanley_mcneil_se(a, n_pos, n_neg):
+    q1, q2 = a / (2 - a), 2 * a**2 / (1 + a)
+    return np.sqrt((a * (1 - a) + (n_pos - 1) * (q1 - a**2) + (n_neg - 1) * (q2 - a**2)) / (n_pos * n_neg))
+
+
+place = {name: placements(y_test, s) for name, s in scores.items()}
+se_delong = {name: delong_se(*place[name]) for name in scores}
+se_hm = {name: hanley_mcneil_se(results[name]["auc_pairs"], pos.size, neg.size) for name in scores}
+(v_lr, w_lr), (v_nb, w_nb) = place["logistic regression"], place["naive Bayes"]
+se_diff_delong = delong_se(v_nb - v_lr, w_nb - w_lr)
+
+boot_rng = np.random.default_rng(2)
+boot = []
+for _ in range(200):
+    k = np.concatenate([boot_rng.choice(pos, pos.size), boot_rng.choice(neg, neg.size)])
+    boot.append([auc_by_ranking(y_test[k], scores[name][k]) for name in scores]
+                + [average_precision_score(y_test[k], scores[name][k]) for name in scores])
+boot = np.array(boot)                       # columns: AUC LR, AUC NB, AP LR, AP NB
+se_boot = dict(zip(scores, boot[:, :2].std(axis=0, ddof=1)))
+se_diff_boot = (boot[:, 1] - boot[:, 0]).std(ddof=1)        # naive Bayes minus logistic regression
+se_ap_diff_boot = (boot[:, 2] - boot[:, 3]).std(ddof=1)     # logistic regression minus naive Bayes
+auc_gap = results["naive Bayes"]["auc_pairs"] - results["logistic regression"]["auc_pairs"]
+ap_gap = results["logistic regression"]["ap"] - results["naive Bayes"]["ap"]
+for name in scores:
+    print(f"{name:20s} AUC SE: DeLong {se_delong[name]:.4f}, bootstrap {se_boot[name]:.4f}, "
+          f"Hanley-McNeil {se_hm[name]:.4f}")
+print(f"AUC gap (NB - LR) {auc_gap:.4f}: paired SE DeLong {se_diff_delong:.4f}, bootstrap {se_diff_boot:.4f}; "
+      f"as if independent {np.hypot(*se_delong.values()):.4f}")
+print(f"AP gap (LR - NB) {ap_gap:.3f}: paired bootstrap SE {se_ap_diff_boot:.4f}")
+
+# %% [markdown]
 # ## Checks
 # Every statement the concept pages make about these results is asserted here.
 
@@ -272,8 +396,32 @@ lr, nb = results["logistic regression"], results["naive Bayes"]
 assert abs(lr["auc_pairs"] - nb["auc_pairs"]) < 0.02
 assert nb["auc_pairs"] > lr["auc_pairs"]
 assert lr["ap"] > nb["ap"] + 0.15
-# ... because at a 1% false-positive rate the logistic regression already catches more positives.
+# The ROC curves cross, near a false-positive rate of 10%: at 1% (TPR 0.54 against 0.38) and 5% the logistic
+# regression catches more positives, at 15%, 20% and 30% naive Bayes does.
 assert tpr_at["logistic regression", 0.01] > tpr_at["naive Bayes", 0.01] + 0.1
+assert round(tpr_at["logistic regression", 0.01], 2) == 0.54 and round(tpr_at["naive Bayes", 0.01], 2) == 0.38
+assert tpr_at["logistic regression", 0.05] > tpr_at["naive Bayes", 0.05]
+assert tpr_at["naive Bayes", 0.15] > tpr_at["logistic regression", 0.15]
+assert tpr_at["naive Bayes", 0.2] > tpr_at["logistic regression", 0.2]
+assert tpr_at["naive Bayes", 0.3] > tpr_at["logistic regression", 0.3]
+# More precisely: logistic regression is ahead at every FPR below about 10%, naive Bayes at every FPR from there to
+# 50%; the crossing is at a TPR (recall) of about 0.8, and the PR curves swap order there too (between recall 0.75
+# and 0.85).
+lr_ahead = tpr_grid["logistic regression"] > tpr_grid["naive Bayes"]
+assert 0.09 <= cross_fpr <= 0.11 and nb_ahead[fpr_grid >= cross_fpr].all() and not nb_ahead[fpr_grid < cross_fpr].any()
+assert lr_ahead[fpr_grid < 0.095].all()      # strictly ahead up to 9.5%, then tied until naive Bayes passes
+assert 0.75 <= cross_tpr <= 0.85
+assert prec_at["logistic regression", 0.75] > prec_at["naive Bayes", 0.75]
+assert prec_at["naive Bayes", 0.85] > prec_at["logistic regression", 0.85]
+# ... and the PR curves cross too: logistic regression is more precise at 40% recall, naive Bayes at 90%.
+assert prec_at["logistic regression", 0.4] > 2 * prec_at["naive Bayes", 0.4]
+assert prec_at["naive Bayes", 0.9] > prec_at["logistic regression", 0.9]
+# Partial AUC up to FPR 0.1: the raw area matches scikit-learn's McClish-standardised value, and the logistic
+# regression leads clearly (mean TPR over FPR 0 to 0.1 higher by over 0.05).
+for name in results:
+    assert abs(pauc_mcclish[name] - pauc_sklearn[name]) < 1e-9, name
+assert pauc["logistic regression"] / M > pauc["naive Bayes"] / M + 0.05
+assert round(pauc["logistic regression"] / M, 2) == 0.69 and round(pauc["naive Bayes"] / M, 2) == 0.60
 # The ROC curve looks good (AUC above 0.9) while precision at 80% recall is poor: about nine in ten flags are false.
 assert lr["auc_pairs"] > 0.9 and r80 >= 0.8
 assert fpr[i80] < 0.15 and p80 < 0.15
@@ -287,7 +435,8 @@ assert abs(f1_best - f1[best1]) < 1e-12
 assert abs(auc_prob - base) < 1e-12 and abs(auc_cubed - base) < 1e-12
 assert abs(auc_squared - base) > 0.05
 # Subsampling negatives: the mean ROC AUC over 50 draws stays within 0.01 of the full-set value at every prevalence
-# (its standard error is at most sd / sqrt(50), under 0.002), while average precision more than doubles by 50%.
+# (its standard error is at most sd / sqrt(50), under 0.002), while average precision rises by more than half, and by
+# over 0.3 (from about 0.52 to about 0.94), by 50%.
 assert np.all(np.abs(shift["auc_mean"] - base) < 0.01)
 assert np.all(shift["auc_sd"][1:] < 0.015)
 assert np.all(np.diff(shift["ap_mean"]) > 0)
@@ -297,10 +446,32 @@ assert shift["ap_mean"][-1] - shift["ap_mean"][0] > 20 * shift["auc_sd"].max()
 # Random scores: AP near the prevalence (within 25%), ROC AUC near 0.5.
 assert abs(random_ap.mean() - prevalence) < 0.25 * prevalence
 assert abs(random_auc.mean() - 0.5) < 0.02
-# Coarse scores: the trapezoid over PR points is optimistic against step-wise average precision.
+# Coarse scores: the trapezoid over PR points is optimistic against step-wise average precision (0.32 against 0.18).
 assert tree_pr_trap > tree_ap + 0.05
+assert round(tree_pr_trap, 2) == 0.32 and round(tree_ap, 2) == 0.18
 # With full-resolution scores the two are close.
 assert abs(lr_pr_trap - lr["ap"]) < 0.01
+# Uncertainty. DeLong's placement values average to the AUC, and DeLong's SE agrees with the bootstrap's within 15%,
+# for each model and for the paired difference; Hanley-McNeil overstates both SEs (by 1.3x and 1.9x here).
+for name in scores:
+    v, w = place[name]
+    assert abs(v.mean() - results[name]["auc_pairs"]) < 1e-9 and abs(w.mean() - results[name]["auc_pairs"]) < 1e-9
+    assert abs(se_delong[name] / se_boot[name] - 1) < 0.15, name
+    assert se_hm[name] > 1.2 * se_boot[name], name
+assert abs(se_diff_delong / se_diff_boot - 1) < 0.15
+# The paired SE of the AUC gap (about 0.005) is about half what treating the two AUCs as independent would give;
+# the AUC gap of about 0.01 is under two paired SEs, while the AP gap of about 0.19 is over five of its SEs.
+assert se_diff_delong < 0.6 * np.hypot(*se_delong.values())
+assert 0.004 < se_diff_delong < 0.007
+assert auc_gap < 2 * se_diff_delong and ap_gap > 5 * se_ap_diff_boot
+# The numbers the pages quote: AUC SE about 0.009 (DeLong and bootstrap) against 0.012 (Hanley-McNeil) for the
+# logistic regression; AUC gap 0.010 with paired SE 0.005; AP gap 0.19, about eight of its SEs; AP's own bootstrap SE
+# about 0.03.
+lr_name = "logistic regression"
+assert round(se_delong[lr_name], 3) == 0.009 and round(se_boot[lr_name], 3) == 0.009 and round(se_hm[lr_name], 3) == 0.012
+assert round(auc_gap, 3) == 0.010 and round(se_diff_delong, 3) == 0.005
+assert round(ap_gap, 2) == 0.19 and 7.5 < ap_gap / se_ap_diff_boot < 8.5
+assert 0.025 < boot[:, 2].std(ddof=1) < 0.035
 elapsed = time.perf_counter() - START
 assert elapsed < 20, f"took {elapsed:.1f} s"
 print(f"all checks passed in {elapsed:.1f} s")

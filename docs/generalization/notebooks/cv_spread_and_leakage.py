@@ -8,12 +8,15 @@
 # # Cross-validation: how much the estimate wobbles, and how leakage fools it
 # First we measure how much a single train/test split's accuracy depends on which rows land in the test set, and how
 # much less a 5-fold cross-validation average does. Then we rerun a classic trap from *The Elements of Statistical
-# Learning*: selecting features on the full dataset before cross-validating makes pure noise look predictable.
+# Learning*: selecting features on the full dataset before cross-validating makes pure noise look predictable, while
+# a step that never looks at the labels, scaling, does no such harm. Last, forward-chaining splits for time series and
+# a case where leave-one-out fails completely.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_breast_cancer
+from sklearn.dummy import DummyClassifier
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score, train_test_split
@@ -36,7 +39,8 @@ from mlguide.splits import forward_chaining_splits, k_fold_indices
 
 # %%
 X, y = load_breast_cancer(return_X_y=True)
-model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+# The default penalised logistic regression, fitted with a faster solver than the default one.
+model = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky"))
 repeats = 100
 
 holdout = np.array([
@@ -73,14 +77,16 @@ plt.show()
 # larger source of uncertainty that no resampling of one dataset can fully reveal.
 
 # %% [markdown]
-# ## Part 2: feature selection outside versus inside the folds
+# ## Part 2: preprocessing outside versus inside the folds
 # Fifty samples, two balanced classes, 5,000 features of standard-normal noise. The labels are a random permutation,
 # so nothing can predict them: any honest estimate should hover around 50% accuracy.
 #
-# * **Wrong**: pick the 100 features most associated with the labels (an F-test) using *all* 50 rows, then
-#   cross-validate a 1-nearest-neighbour classifier on those 100 columns.
-# * **Right**: put the selection step and the classifier in one `Pipeline`, so each fold selects features from its own
-#   training rows only.
+# * **Right**: put the selection step (the 100 features most associated with the labels by an F-test) and a
+#   1-nearest-neighbour classifier in one `Pipeline`, so each fold selects features from its own training rows only.
+# * **Label-using step outside**: select the 100 features using *all* 50 rows, then cross-validate the classifier on
+#   those 100 columns.
+# * **Label-free step outside**: standardise every column using all 50 rows, then cross-validate the right pipeline.
+#   The scaler sees the held-out rows' features but never a label.
 #
 # Each is averaged over 10 reshufflings of the folds to smooth the small-sample noise.
 
@@ -100,16 +106,21 @@ def cv_accuracy(estimator, features, labels, reshuffles=10):
     ])
 
 
+select_then_classify = make_pipeline(SelectKBest(f_classif, k=k), KNeighborsClassifier(n_neighbors=1))
+honest = cv_accuracy(select_then_classify, X_noise, y_noise)
 X_selected = SelectKBest(f_classif, k=k).fit_transform(X_noise, y_noise)    # sees every label: the leak
 leaky = cv_accuracy(KNeighborsClassifier(n_neighbors=1), X_selected, y_noise)
-honest = cv_accuracy(make_pipeline(SelectKBest(f_classif, k=k), KNeighborsClassifier(n_neighbors=1)), X_noise, y_noise)
-print(f"selection before CV (leaky):   {leaky:.3f}")
-print(f"selection inside CV (honest):  {honest:.3f}")
+X_scaled = StandardScaler().fit_transform(X_noise)                          # sees every row, no label
+scaled_outside = cv_accuracy(select_then_classify, X_scaled, y_noise)
+print(f"everything inside CV (honest):         {honest:.3f}")
+print(f"selection before CV (label-using):     {leaky:.3f}")
+print(f"scaling before CV (label-free):        {scaled_outside:.3f}")
 
 # %% tags=["figure:cv-leakage-feature-selection"]
-fig, ax = plt.subplots(figsize=(8, 3.5))
-bars = ax.barh(["selection inside each fold\n(Pipeline)", "selection on all rows,\nthen CV"], [honest, leaky],
-               color=["C0", "C3"])
+fig, ax = plt.subplots(figsize=(8, 4))
+bars = ax.barh(["everything inside each fold\n(Pipeline)", "scaling on all rows\n(label-free), then CV",
+                "selection on all rows\n(label-using), then CV"], [honest, scaled_outside, leaky],
+               color=["C0", "C1", "C3"])
 ax.axvline(0.5, color="black", linestyle="--", linewidth=1, label="chance (random labels)")
 ax.bar_label(bars, fmt="%.2f", padding=4)
 ax.set_xlim(0, 1.1)
@@ -120,9 +131,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The leaky estimate is not a fluke of one split: the held-out rows helped choose the features, so "held-out" is a
-# fiction. Scaling, imputation, target encoding, oversampling and dimensionality reduction leak the same way (usually
-# less dramatically) when they are fitted before the split.
+# The label-using leak is not a fluke of one split: the held-out rows' labels helped choose the features, so
+# "held-out" is a fiction. Scaling on all rows leaves the estimate at chance, because no label information can pass
+# through it. That does not make label-free steps harmless in general: scaling, imputation or PCA fitted on all rows
+# still tell the model something about the held-out rows' features, which matters when the folds differ (drift,
+# groups). They are simply much less dangerous than steps that look at labels, such as feature selection, target
+# encoding or oversampling before the split. All of them belong inside the pipeline.
 
 # %% [markdown]
 # ## Part 3: forward-chaining splits for time-ordered data
@@ -134,6 +148,18 @@ for train, test in forward_chaining_splits(12, 3):
     print("train", train.tolist(), " test", test.tolist())
 
 # %% [markdown]
+# ## Part 4: where leave-one-out fails
+# A classifier that always predicts the training set's majority class, on the 50 balanced random labels from Part 2.
+# Its true accuracy is 50%. Leaving out one row of class 1 leaves class 0 in the majority, so the model predicts 0
+# and is wrong, and the same happens for every row: leave-one-out reports 0% (Kohavi, 1995).
+
+# %%
+majority = DummyClassifier(strategy="most_frequent")
+loo = cross_val_score(majority, X_noise[:, :1], y_noise, cv=list(k_fold_indices(n, n)), n_jobs=1).mean()
+five_fold = cv_accuracy(majority, X_noise[:, :1], y_noise)
+print(f"majority-class predictor: leave-one-out {loo:.2f}, 5-fold (10 shuffles) {five_fold:.2f}")
+
+# %% [markdown]
 # ## Checks
 # The claims the guide's page makes about these results.
 
@@ -141,9 +167,15 @@ for train, test in forward_chaining_splits(12, 3):
 # Part 1: averaging over 5 folds gives a visibly tighter estimate than one split, centred in the same place.
 assert kfold.std(ddof=1) < holdout.std(ddof=1) / 2, "5-fold CV should spread much less than single hold-out splits"
 assert abs(kfold.mean() - holdout.mean()) < 0.005
-# Part 2: leakage makes noise look far better than chance; the pipeline stays near chance.
+# Part 2: the label-using leak makes noise look far better than chance; the pipeline stays near chance, and so does
+# the label-free leak.
 assert leaky > 0.9, "feature selection before CV gives a far-above-chance accuracy on random labels"
 assert abs(honest - 0.5) < 0.15, "selection inside the folds gives roughly chance accuracy"
+assert abs(scaled_outside - 0.5) < 0.15 and abs(scaled_outside - honest) < 0.05, "scaling on all rows leaks no labels"
 # Part 3: forward chaining never trains on the future.
 assert all(train.max() < test.min() for train, test in forward_chaining_splits(12, 3))
-print(f"all checks passed: sd {holdout.std(ddof=1):.4f} vs {kfold.std(ddof=1):.4f}; leaky {leaky:.2f} vs honest {honest:.2f}")
+# Part 4: leave-one-out scores the majority-class predictor at 0% on balanced labels.
+assert loo == 0.0, "every held-out row is in the minority of its training set"
+assert 0.3 < five_fold < 0.6
+print(f"all checks passed: sd {holdout.std(ddof=1):.4f} vs {kfold.std(ddof=1):.4f}; leaky {leaky:.2f},",
+      f"scaled outside {scaled_outside:.2f}, honest {honest:.2f}; LOOCV majority {loo:.2f}")

@@ -7,15 +7,16 @@
 # %% [markdown]
 # # Lasso and ridge coefficient paths
 # We fit lasso and ridge regressions to scikit-learn's diabetes data over a wide range of penalty strengths and watch
-# what happens to each of the ten coefficients. Then we check the two textbook formulas behind the pictures, soft
-# thresholding and the ridge closed form, against scikit-learn, and see how each penalty treats two nearly identical
-# features.
+# what happens to each of the ten coefficients: the lasso path is piecewise linear but not monotone. Then we check the
+# textbook formulas behind the pictures (soft thresholding, the ridge closed form and the naive elastic net) against
+# scikit-learn, see how each penalty treats two nearly identical features, and compare ways of choosing the penalty.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_diabetes
-from sklearn.linear_model import Lasso, Ridge
+from sklearn.linear_model import ElasticNet, Lasso, LassoCV, LassoLarsIC, Ridge, lars_path
+from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 
 from mlguide.regularization import ridge_closed_form, soft_threshold
@@ -79,10 +80,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Read the left panel from right to left: as the penalty relaxes, features *enter* the model one at a time, and at
-# any fixed `alpha` some coefficients are exactly zero. On the right every coefficient moves smoothly and is squeezed
-# toward zero as the penalty grows. Because the features are correlated the ridge paths need not be monotone (a few
-# coefficients change sign on the way), but at no penalty on the grid is a coefficient exactly zero.
+# Read the left panel from right to left. Below $\alpha_{\max}$ features become nonzero, and at any fixed `alpha` some
+# coefficients are exactly zero. But the lasso paths are **not monotone**: a coefficient can grow, shrink, change
+# sign, and leave the model and come back. Look at `s3` (the zero counts printed above go up and down for the same
+# reason); the next section follows it exactly. On the right every ridge coefficient moves smoothly and is squeezed
+# toward zero as the penalty grows. Because the features are correlated the ridge paths need not be monotone either (a
+# few coefficients change sign on the way), but at no penalty on the grid is a ridge coefficient exactly zero.
 
 # %%
 assert np.all(lasso_coefs[lasso_alphas >= alpha_max] == 0), "above alpha_max the lasso zeroes every coefficient"
@@ -90,7 +93,51 @@ assert np.count_nonzero(Lasso(alpha=0.99 * alpha_max, tol=1e-12).fit(X, y).coef_
 assert lasso_zeros[0] == 0, "with a tiny penalty the lasso keeps all ten features"
 assert ridge_zeros.sum() == 0, "ridge never produces an exact zero"
 assert np.abs(ridge_coefs[-1]).max() < 0.05 * np.abs(ridge_coefs[0]).max(), "a huge ridge penalty shrinks hard"
+on_grid_s3 = lasso_coefs[:, names.index("s3")]
+assert on_grid_s3[0] > 0, "in the figure s3 is positive at the left edge, alpha = 0.01"
+in_gap = (lasso_alphas > 0.062) & (lasso_alphas < 0.104)
+assert in_gap.any() and np.all(on_grid_s3[in_gap] == 0), "... exactly zero near alpha = 0.1 ..."
+assert np.all(on_grid_s3[(lasso_alphas > 0.11) & (lasso_alphas < 15)] < 0), "... negative in between ..."
+assert np.all(on_grid_s3[lasso_alphas > 15.1] == 0), "... and zero above alpha ~ 15"
 print("paths: all assertions hold")
+
+# %% [markdown]
+# ## The exact lasso path: piecewise linear, not monotone
+# The LARS algorithm with the lasso modification (`lars_path(method="lasso")`) computes the whole path exactly. It
+# returns the *knots*: the penalties at which a variable enters the active set or, when its coefficient reaches zero,
+# leaves it. Between two knots every coefficient is a linear function of `alpha` (the curves in the figure bend only
+# because its axis is logarithmic). We check that linearity with coordinate descent at the midpoint of every segment,
+# and then follow `s3` along the path.
+
+# %%
+yc = y - y.mean()                                   # X is already centred; LARS fits no intercept
+knots, _, knot_coefs = lars_path(X, yc, method="lasso")
+midpoint_gap = max(
+    np.abs(Lasso(alpha=(a + b) / 2, tol=1e-12, max_iter=1_000_000).fit(X, y).coef_ - (c0 + c1) / 2).max()
+    for a, b, c0, c1 in zip(knots[:-1], knots[1:], knot_coefs.T[:-1], knot_coefs.T[1:])
+)
+s3 = names.index("s3")
+print(f"{len(knots)} knots from alpha_max = {knots[0]:.2f} down to alpha = 0, so {len(knots) - 1} linear pieces")
+print(f"largest gap between coordinate descent and the straight line at a segment's midpoint: {midpoint_gap:.1e}")
+for a, c in zip(knots, knot_coefs[s3]):
+    print(f"  alpha = {a:7.4f}: s3 coefficient {c:+7.2f}")
+
+# %%
+assert len(knots) == 13, "13 knots from alpha_max to 0: twelve linear pieces"
+assert np.isclose(knots[0], alpha_max), "the first knot is alpha_max"
+assert np.allclose(knot_coefs[:, -1], np.linalg.lstsq(X, yc, rcond=None)[0]), "the path ends at least squares"
+assert midpoint_gap < 1e-6, "between knots the lasso path is linear in alpha"
+zero_at = np.flatnonzero(knot_coefs[s3] == 0)     # knots at which s3's coefficient is exactly 0
+assert zero_at.tolist() == [0, 1, 2, 3, 10, 11], "s3 is zero at the first four knots and again at knots 10 and 11"
+assert np.isclose(knots[3], 15.03, atol=0.005) and knot_coefs[s3, 4] < 0, "s3 enters at alpha ~ 15.03, negative"
+assert np.isclose(knot_coefs[s3].min(), -10.65, atol=0.005), "s3 is most negative at -10.65 ..."
+assert np.isclose(knots[np.argmin(knot_coefs[s3])], 0.95, atol=0.005), "... at alpha ~ 0.95"
+assert np.isclose(knots[10], 0.104, atol=0.0005) and np.isclose(knots[11], 0.062, atol=0.0005), \
+    "s3 leaves the model at alpha ~ 0.104 and is exactly zero down to alpha ~ 0.062"
+assert np.isclose(knot_coefs[s3, -1], 4.81, atol=0.005), "then it re-enters with the opposite sign: +4.81 at alpha = 0"
+s3_at_008 = Lasso(alpha=0.08, tol=1e-12, max_iter=1_000_000).fit(X, y).coef_[s3]
+assert s3_at_008 == 0, "coordinate descent agrees: s3 is exactly zero at alpha = 0.08"
+print("exact path: all assertions hold")
 
 # %% [markdown]
 # ## Soft thresholding is the lasso, when the features are orthonormal
@@ -128,6 +175,25 @@ lam = 1.0
 ridge_orth, _ = ridge_closed_form(Q, y_orth, lam)
 assert np.allclose(ridge_orth, b_ols / (1 + lam)), "orthonormal ridge is b / (1 + lambda)"
 
+# %% [markdown]
+# The elastic net on this design applies both maps in turn. scikit-learn's `ElasticNet(alpha, l1_ratio)` minimises
+# $\frac{1}{2n}\lVert y - X\beta\rVert^2 + \alpha\rho\lVert\beta\rVert_1 + \frac{\alpha(1-\rho)}{2}\lVert\beta\rVert_2^2$
+# with $\rho$ = `l1_ratio`. Multiplied by $n$, that is the page's
+# $\frac12\lVert y - X\beta\rVert^2 + \lambda_1\lVert\beta\rVert_1 + \frac{\lambda_2}{2}\lVert\beta\rVert_2^2$ with
+# $\lambda_1 = n\alpha\rho$ and $\lambda_2 = n\alpha(1-\rho)$, and with orthonormal columns its solution is
+# $S(b_j, \lambda_1)/(1 + \lambda_2)$: soft thresholding, then ridge's division. This is Zou and Hastie's *naive*
+# elastic net, the one scikit-learn returns; their elastic net multiplies it by $1 + \lambda_2$. Orthonormal columns are
+# uncorrelated, so this formula says nothing about grouping; that needs correlated columns (last section).
+
+# %%
+en_alpha, en_ratio = 0.01, 0.5
+lam1, lam2 = 100 * en_alpha * en_ratio, 100 * en_alpha * (1 - en_ratio)
+en_fit = ElasticNet(alpha=en_alpha, l1_ratio=en_ratio, fit_intercept=False, tol=1e-14, max_iter=1_000_000)
+en_orth = en_fit.fit(Q, y_orth).coef_
+print("ElasticNet          :", np.round(en_orth, 4))
+print("S(b, l1) / (1 + l2) :", np.round(soft_threshold(b_ols, lam1) / (1 + lam2), 4))
+assert np.allclose(en_orth, soft_threshold(b_ols, lam1) / (1 + lam2), atol=1e-8), "orthonormal naive elastic net"
+
 # %% tags=["figure:regularization-shrinkage-maps"]
 b = np.linspace(-3, 3, 601)
 fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -161,20 +227,27 @@ for lam in (0.1, 10.0, 1000.0):
 # interchangeable, and the penalties treat that differently. The lasso's L1 penalty charges the same for any split of
 # a fixed total weight between them, so a small edge in fit decides, and usually one copy takes (nearly) everything.
 # Ridge's squared penalty is smallest for an even split, so both copies keep a substantial coefficient. Because the
-# outcome depends on the particular noise draw, we repeat it with 100 different copies.
+# outcome depends on the particular noise draw, we repeat it with 100 different copies. The elastic net gets the
+# same L1 strength as the lasso (`alpha * l1_ratio` = 1) plus an L2 term.
 
 # %%
 bmi = names.index("bmi")
 rng = np.random.default_rng(1)
 draws = 100
-lasso_pairs, ridge_pairs, corrs = [], [], []
+lasso_pairs, ridge_pairs, en_pairs, en_zeros, corrs, bound_holds = [], [], [], [], [], []
 for _ in range(draws):
     X_dup = np.column_stack([X, X[:, bmi] + rng.normal(scale=0.1, size=n)])
     X_dup = StandardScaler().fit_transform(X_dup)
     corrs.append(np.corrcoef(X_dup[:, bmi], X_dup[:, -1])[0, 1])
     lasso_pairs.append(Lasso(alpha=1.0, max_iter=100_000, tol=1e-10).fit(X_dup, y).coef_[[bmi, -1]])
     ridge_pairs.append(ridge_closed_form(X_dup, y, 100.0)[0][[bmi, -1]])
-lasso_pairs, ridge_pairs = np.array(lasso_pairs), np.array(ridge_pairs)
+    en = ElasticNet(alpha=2.0, l1_ratio=0.5, max_iter=100_000, tol=1e-10).fit(X_dup, y).coef_
+    en_pairs.append(en[[bmi, -1]])
+    en_zeros.append(np.count_nonzero(en == 0))
+    # grouping bound |b_i - b_j| <= ||x_i - x_j|| ||y - mean(y)|| / lambda2, with lambda2 = n * alpha * (1 - l1_ratio)
+    bound = np.linalg.norm(X_dup[:, bmi] - X_dup[:, -1]) * np.linalg.norm(y - y.mean()) / (n * 2.0 * 0.5)
+    bound_holds.append(abs(en[bmi] - en[-1]) <= bound)
+lasso_pairs, ridge_pairs, en_pairs = np.array(lasso_pairs), np.array(ridge_pairs), np.array(en_pairs)
 
 
 def smaller_share(pairs: np.ndarray) -> np.ndarray:
@@ -189,10 +262,65 @@ print(f"lasso (alpha = 1) zeroes one copy in {lasso_one_zero} of {draws} draws; 
       f"ridge (lambda = 100) in {ridge_one_zero}")
 print(f"smaller copy's share of the weight: lasso mean {smaller_share(lasso_pairs).mean():.3f}, "
       f"ridge mean {smaller_share(ridge_pairs).mean():.3f}, ridge minimum {smaller_share(ridge_pairs).min():.3f}")
+print(f"elastic net (alpha = 2, l1_ratio = 0.5): zeroes a copy in "
+      f"{int(np.sum(np.count_nonzero(en_pairs, axis=1) < 2))} draws, smaller share at least "
+      f"{smaller_share(en_pairs).min():.3f}, exact zeros per fit {min(en_zeros)} to {max(en_zeros)}")
 
 # %%
-assert lasso_one_zero > draws / 2, "in most draws the lasso keeps one near-duplicate and zeroes the other"
+assert lasso_one_zero == 71, "in 71 of the 100 draws the lasso keeps one near-duplicate and zeroes the other"
 assert ridge_one_zero == 0, "ridge never zeroes either copy"
 assert smaller_share(ridge_pairs).min() > 1 / 3, "ridge gives each copy over a third of the shared weight, in every draw"
 assert smaller_share(lasso_pairs).mean() < 0.15, "on average the lasso's second copy gets under 15% of the weight"
+assert np.all(np.count_nonzero(en_pairs, axis=1) == 2), "the elastic net keeps both copies in every draw"
+assert smaller_share(en_pairs).min() > 0.45, "... giving each over 45% of their joint weight"
+assert min(en_zeros) >= 1, "... while still setting at least one other coefficient exactly to zero"
+assert all(bound_holds), "the grouping bound |b_i - b_j| <= ||x_i - x_j|| ||y|| / lambda2 holds in every draw"
 print("correlated features: all assertions hold")
+
+# %% [markdown]
+# ## With more features than examples the lasso keeps at most n
+# Zou and Hastie's other reason for the elastic net: when $p > n$ the lasso selects at most $n$ variables, however many
+# matter. Here $n = 30$, $p = 100$, and all 100 true coefficients are nonzero.
+
+# %%
+rng = np.random.default_rng(2)
+X_wide = rng.normal(size=(30, 100))
+y_wide = X_wide @ rng.normal(size=100) + rng.normal(size=30)
+kept = [int(np.count_nonzero(Lasso(alpha=a, max_iter=1_000_000, tol=1e-8).fit(X_wide, y_wide).coef_))
+        for a in (0.05, 0.1, 0.3)]
+kept_en = np.count_nonzero(ElasticNet(alpha=0.1, l1_ratio=0.5, max_iter=1_000_000, tol=1e-8).fit(X_wide, y_wide).coef_)
+print(f"lasso keeps {kept} of 100 features at alpha = 0.05, 0.1, 0.3; elastic net (alpha = 0.1) keeps {kept_en}")
+assert max(kept) <= 30, "the lasso never keeps more than n = 30 features"
+assert kept_en > 30, "the elastic net can keep more than n"
+
+# %% [markdown]
+# ## Choosing the penalty
+# Ten-fold cross-validation (shuffled folds, fixed seed) gives a mean error and a standard error for each `alpha`. The
+# minimum-error `alpha` is one choice; the **one-standard-error rule** takes the largest `alpha` whose mean error is
+# within one standard error of that minimum, a sparser model that is statistically as good. Information criteria
+# skip the refitting: with the lasso's degrees of freedom estimated by its number of nonzero coefficients, AIC and
+# BIC can be evaluated at every knot of the path (`LassoLarsIC`).
+
+# %%
+cv = LassoCV(cv=KFold(10, shuffle=True, random_state=0), max_iter=100_000, tol=1e-8).fit(X, y)
+cv_mean = cv.mse_path_.mean(axis=1)
+cv_se = cv.mse_path_.std(axis=1, ddof=1) / np.sqrt(cv.mse_path_.shape[1])
+best = np.argmin(cv_mean)
+alpha_min = cv.alphas_[best]
+alpha_1se = cv.alphas_[cv_mean <= cv_mean[best] + cv_se[best]].max()
+
+
+def n_kept(a: float) -> int:
+    return int(np.count_nonzero(Lasso(alpha=a, max_iter=100_000, tol=1e-10).fit(X, y).coef_))
+
+
+ic_kept = {c: int(np.count_nonzero(LassoLarsIC(criterion=c).fit(X, y).coef_)) for c in ("aic", "bic")}
+print(f"CV minimum: alpha = {alpha_min:.2f}, {n_kept(alpha_min)} features; "
+      f"one-standard-error rule: alpha = {alpha_1se:.2f}, {n_kept(alpha_1se)} features")
+print(f"AIC keeps {ic_kept['aic']} features, BIC keeps {ic_kept['bic']}")
+
+# %%
+assert alpha_1se > alpha_min, "the one-standard-error rule picks a stronger penalty"
+assert n_kept(alpha_min) == 7 and n_kept(alpha_1se) == 5, "CV minimum keeps 7 features, the 1-SE rule 5"
+assert ic_kept == {"aic": 7, "bic": 7}, "on these data AIC and BIC both keep 7"
+print("choosing the penalty: all assertions hold")

@@ -111,6 +111,24 @@ assert 0 < np.mean(regret["random"] < regret["grid"]) < 1, "but neither design w
 print("grid vs random: all assertions hold")
 
 # %% [markdown]
+# ## How often random search hits a good region
+# If the good region is a fixed 5% of the search space, each uniform draw lands in it with probability 0.05, whatever
+# the number of hyperparameters, so 60 draws all miss it with probability $0.95^{60}$. If instead each of $k$
+# hyperparameters that matter must fall in its own best 5%, the region is a box holding $0.05^k$ of the space, and the
+# same 60 draws rarely find it. We check both by simulation in five dimensions.
+
+# %%
+hit_5pct = 1 - 0.95**60
+hit_box3 = 1 - (1 - 0.05**3) ** 60
+draws_hit = rng.uniform(size=(20_000, 60, 5))
+sim_5pct = np.mean((draws_hit[:, :, 0] < 0.05).any(axis=1))                   # a region holding 5% of the volume
+sim_box3 = np.mean((draws_hit[:, :, :3] < 0.05).all(axis=2).any(axis=1))      # best 5% on each of 3 axes
+print(f"60 trials, region = 5% of the volume: P(hit) = {hit_5pct:.4f} (simulated {sim_5pct:.4f})")
+print(f"60 trials, best 5% on each of 3 axes: P(hit) = {hit_box3:.4f} (simulated {sim_box3:.4f})")
+assert abs(hit_5pct - 0.954) < 0.0005 and abs(sim_5pct - hit_5pct) < 0.005, "1 - 0.95^60 is about 0.954"
+assert abs(hit_box3 - 0.0075) < 0.00005 and abs(sim_box3 - hit_box3) < 0.003, "with 0.05^3 of the volume, about 0.0075"
+
+# %% [markdown]
 # ## Sampling on a log scale
 # A learning rate between $10^{-5}$ and $10^{-1}$ spans four orders of magnitude. Drawing it uniformly on that
 # interval puts about 90% of the draws in the top decade, $[10^{-2}, 10^{-1}]$; drawing its logarithm uniformly gives
@@ -129,7 +147,9 @@ assert abs(top_log - 0.25) < 0.005, "log-uniform sampling: a quarter per decade"
 # Now add the noise that every real validation estimate carries. Suppose we try $K$ configurations whose *true*
 # accuracies are close to each other (drawn from a normal distribution with mean 0.80 and standard deviation 0.01), and
 # estimate each one on a validation set of 400 examples, so each estimate is a binomial proportion with a standard
-# error of about $\sqrt{0.8 \cdot 0.2 / 400} = 0.02$. We pick the configuration with the highest validation accuracy
+# error of about $\sqrt{0.8 \cdot 0.2 / 400} = 0.02$. The estimates are drawn independently, as if each configuration
+# had its own validation set; on one shared set the estimates are positively correlated and the optimism is smaller
+# (checked at the end). We pick the configuration with the highest validation accuracy
 # and compare that score with the selected configuration's true accuracy, and with its accuracy on a fresh test set of
 # 2,000 examples that played no part in the choice.
 
@@ -190,3 +210,29 @@ val_two = rng.binomial(n_val, 0.80, size=(200_000, 2)) / n_val
 simulated = val_two.max(axis=1).mean() - 0.80
 print(f"sigma = {sigma:.4f}; predicted optimism sigma/sqrt(pi) = {sigma / np.sqrt(np.pi):.4f}; simulated {simulated:.4f}")
 assert abs(simulated - sigma / np.sqrt(np.pi)) < 0.0005, "simulation agrees with sigma / sqrt(pi)"
+
+# %% [markdown]
+# ## A shared validation set: correlated estimates, less optimism
+# In practice both configurations are scored on the *same* 400 examples, and examples that are hard for one model tend
+# to be hard for the other. If the two estimates have correlation $\rho$, their difference has standard deviation
+# $\sigma\sqrt{2(1-\rho)}$, and the expected maximum of two equal-mean normals is their mean plus that standard
+# deviation over $\sqrt{2\pi}$, so the optimism is $\sigma\sqrt{(1-\rho)/\pi}$. We simulate it: on each example a shared draw
+# decides both models' correctness, and each model independently keeps that shared outcome with probability
+# $\sqrt{\rho}$ and otherwise draws its own. Each model is still right with probability 0.80, and the correlation
+# between the two models' correctness is $\rho$; we take $\rho = 0.5$.
+
+# %%
+rho, reps_shared = 0.5, 40_000
+shared = rng.uniform(size=(reps_shared, n_val)) < 0.80
+correct = [np.where(rng.uniform(size=(reps_shared, n_val)) < np.sqrt(rho), shared,
+                    rng.uniform(size=(reps_shared, n_val)) < 0.80) for _ in range(2)]
+val_shared = np.stack([c.mean(axis=1) for c in correct], axis=1)
+corr_shared = np.corrcoef(val_shared[:, 0], val_shared[:, 1])[0, 1]
+optimism_shared = val_shared.max(axis=1).mean() - 0.80
+predicted_shared = sigma * np.sqrt((1 - rho) / np.pi)
+print(f"correlation of the two estimates {corr_shared:.3f}; optimism predicted {predicted_shared:.4f}, "
+      f"simulated {optimism_shared:.4f} (independent estimates: {sigma / np.sqrt(np.pi):.4f})")
+assert abs(corr_shared - rho) < 0.02, "the shared validation set makes the two estimates correlated"
+assert abs(optimism_shared - predicted_shared) < 0.0005, "optimism sigma * sqrt((1 - rho) / pi), about 0.008"
+assert abs(predicted_shared - 0.0080) < 0.00005, "0.02 * sqrt(0.5 / pi) is 0.8 accuracy points"
+
