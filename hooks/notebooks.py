@@ -106,7 +106,7 @@ def on_pre_page(page, config, files):
 
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri in _notebooks:
-        page.meta.setdefault("search", {"boost": 0.5})  # the concept page should rank above its notebook
+        page.meta.setdefault("search", {"boost": 0.2})  # the concept page ranks above its notebook
     for src_uri, info in _notebooks.items():
         if info["concept"] == page.file.src_uri:
             target = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
+import jupytext
 import yaml
 
+from pages import DOCS, notebooks
 from test_browser import search_results, visit
 
 QUERIES = yaml.safe_load((Path(__file__).with_name("search_queries.yml")).read_text(encoding="utf-8"))
@@ -32,3 +36,28 @@ def test_hit_at_3_is_at_least_90_percent(browser, base_url):
     assert hit_rate >= 0.9, "\n".join(misses)
     assert errors == []
     page.context.close()
+
+
+def search_docs(site) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
+def test_the_index_holds_formulas_as_tex_not_rendered_markup(site):
+    docs = search_docs(site)
+    assert not [d["location"] for d in docs if "katex" in d["text"]], "KaTeX markup reached the search index"
+    roc = " ".join(d["text"] for d in docs if d["location"].startswith("evaluation/roc-auc/"))
+    assert "\\mathrm{TPR}" in roc, "the page's formulas are indexed as their TeX source"
+
+
+def test_the_index_leaves_out_notebook_code_but_keeps_notebook_prose(site):
+    docs = search_docs(site)
+    for path in notebooks():
+        notebook = jupytext.read(path)
+        location = path.relative_to(DOCS).with_suffix("").as_posix() + "/"
+        text = " ".join(d["text"] for d in docs if d["location"].startswith(location))
+        code = [line.strip() for cell in notebook.cells if cell.cell_type == "code"
+                for line in cell.source.splitlines() if len(line.strip()) > 40 and not line.strip().startswith("#")]
+        assert code and not [line for line in code if html.escape(line, quote=False) in text], location
+        title = notebook.cells[0].source.splitlines()[0].removeprefix("# ").strip()
+        assert title in [d["title"] for d in docs if d["location"] == location], f"{location}: its title is searchable"
+        assert any(d["text"] for d in docs if d["location"].startswith(location)), f"{location}: its prose is indexed"
