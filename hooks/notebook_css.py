@@ -12,6 +12,7 @@ page. Before the print-site plugin copies a page's content into its one-page edi
 
 Classes inside `:not()`, `:is()` and other functional pseudo-classes are not required, so such selectors stay. Nothing
 adds JupyterLab classes at run time (there is no JupyterLab here), so the page-time class set is the whole set.
+Pruning takes about a second, so its result is cached (`.cache/notebook-css/`) on the stylesheets and the classes.
 """
 
 from __future__ import annotations
@@ -148,8 +149,19 @@ def on_post_page(output, page, config):
     return output
 
 
+def cached_pruned(css: str, classes: set[str], cache_dir: Path) -> str:
+    """`pruned(css, classes)`, from the cache when the same stylesheets met the same classes before."""
+    key = hashlib.sha256(css.encode() + b"\0" + " ".join(sorted(classes)).encode()).hexdigest()[:24]
+    cached = cache_dir / f"{key}.css"
+    if not cached.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cached.write_text(pruned(css, classes), encoding="utf-8")
+    return cached.read_text(encoding="utf-8")
+
+
 def on_post_build(config):
     if _styles:
         target = Path(config["site_dir"]) / JUPYTER_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(pruned("\n".join(_styles.values()), _classes), encoding="utf-8")
+        cache_dir = Path(config["config_file_path"]).parent / ".cache" / "notebook-css"
+        target.write_text(cached_pruned("\n".join(_styles.values()), _classes, cache_dir), encoding="utf-8")
