@@ -141,6 +141,23 @@ def test_mcc_extremes_and_large_counts():
     assert r["MCC"] == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("n, n_pos, n_flagged", [(20, 5, 8), (30, 3, 10), (12, 6, 6)])
+def test_mcc_is_zero_on_average_for_an_independent_prediction(n, n_pos, n_flagged):
+    # The page: MCC is exactly 0 when TP * TN = FP * FN, and 0 on average (not on every sample) for a prediction
+    # independent of the truth. With both margins fixed, TP is hypergeometric; average MCC over its exact law.
+    mean_mcc, spread = 0.0, 0.0
+    for tp in range(max(0, n_pos + n_flagged - n), min(n_pos, n_flagged) + 1):
+        weight = math.comb(n_pos, tp) * math.comb(n - n_pos, n_flagged - tp) / math.comb(n, n_flagged)
+        fp, fn = n_flagged - tp, n_pos - tp
+        mcc = rates_from_counts(tn=n - tp - fp - fn, fp=fp, fn=fn, tp=tp)["MCC"]
+        if tp * (n - tp - fp - fn) == fp * fn:
+            assert mcc == pytest.approx(0.0, abs=1e-12)
+        mean_mcc += weight * mcc
+        spread += weight * mcc**2
+    assert mean_mcc == pytest.approx(0.0, abs=1e-12)
+    assert spread > 0.01          # a single sample scatters around 0
+
+
 @pytest.mark.parametrize("counts", [(-1, 0, 0, 1), (0, 0, 0, 0), (1.5, 0, 0, 1)])
 def test_rates_reject_bad_counts(counts):
     with pytest.raises(ValueError):

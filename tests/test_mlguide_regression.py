@@ -55,7 +55,7 @@ def test_r2_of_ols_with_intercept_equals_squared_correlation_in_sample():
     assert r2_score(y, yhat) == pytest.approx(np.corrcoef(y, yhat)[0, 1] ** 2)
 
 
-def test_adjusted_r2_is_one_minus_ratio_of_unbiased_variances():
+def test_adjusted_r2_is_one_minus_ratio_of_variance_estimates():
     rng = np.random.default_rng(1)
     n, p = 30, 4
     X = rng.normal(size=(n, p))
@@ -64,6 +64,20 @@ def test_adjusted_r2_is_one_minus_ratio_of_unbiased_variances():
     s2_res = np.sum((y - yhat) ** 2) / (n - p - 1)
     s2_tot = np.var(y, ddof=1)
     assert adjusted_r2(r2_score(y, yhat), n, p) == pytest.approx(1 - s2_res / s2_tot)
+
+
+def test_adjusted_r2_runs_slightly_below_the_population_r2():
+    # y = x1 + noise with Var(x1) = Var(noise) = 1: population R^2 = 0.5. With n = 20 and the true model fitted,
+    # the mean adjusted R^2 over many training sets is close to 0.5 but below it.
+    rng = np.random.default_rng(6)
+    n, reps = 20, 4000
+    x = rng.normal(size=(reps, n))
+    y = x + rng.normal(size=(reps, n))
+    xc, yc = x - x.mean(axis=1, keepdims=True), y - y.mean(axis=1, keepdims=True)
+    r2 = (xc * yc).sum(axis=1) ** 2 / ((xc**2).sum(axis=1) * (yc**2).sum(axis=1))   # simple regression: R^2 = r^2
+    adj = np.array([adjusted_r2(v, n, 1) for v in r2])
+    se = adj.std(ddof=1) / np.sqrt(reps)
+    assert -0.05 < adj.mean() - 0.5 < -3 * se
 
 
 def test_adjusted_r2_edge_cases():

@@ -125,9 +125,16 @@ def test_forward_chaining_last_block_ends_at_the_end():
 
 @pytest.mark.parametrize(
     ("n", "n_splits", "gap", "error"),
-    [(3, 3, 0, ValueError), (10, 0, 0, ValueError), (10, 3, 4, ValueError), (10, 3, -1, ValueError),
-     (10, 3.0, 0, TypeError), (10, 3, 0.5, TypeError)],
+    [(3, 3, 0, ValueError), (10, 0, 0, ValueError), (10, 1, 0, ValueError), (10, 3, 4, ValueError),
+     (10, 3, -1, ValueError), (10, 3.0, 0, TypeError), (10, 3, 0.5, TypeError)],
 )
 def test_forward_chaining_rejects_bad_input(n, n_splits, gap, error):
     with pytest.raises(error):
         forward_chaining_splits(n, n_splits, gap=gap)
+
+
+def test_forward_chaining_rejects_one_split_like_sklearn():
+    with pytest.raises(ValueError):
+        TimeSeriesSplit(n_splits=1).split(np.zeros((10, 1))).__next__()
+    with pytest.raises(ValueError):
+        forward_chaining_splits(10, 1)

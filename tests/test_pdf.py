@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import time
+import unicodedata
 
 import matplotlib.image
 import pytest
@@ -29,7 +30,8 @@ def pdf_text(pdf) -> str:
 
 
 def words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    """Lower-case words of `text`; NFKC undoes the ligatures (ﬀ, ﬁ) the PDF's fonts set."""
+    return " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower()))
 
 
 def test_pdf_is_printed_quickly(pdf):

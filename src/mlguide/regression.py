@@ -90,9 +90,11 @@ def r2_score(y_true, y_pred) -> float:
 def adjusted_r2(r2: float, n: int, p: int) -> float:
     """Adjusted R^2 of a least-squares fit with an intercept, n observations and p predictors.
 
-    Equals 1 - (1 - r2) (n - 1) / (n - p - 1), i.e. one minus a ratio of unbiased variance
-    estimates instead of raw sums of squares. Raises ValueError unless n > p + 1, so that
-    the residual degrees of freedom are positive.
+    Equals 1 - (1 - r2) (n - 1) / (n - p - 1): one minus a ratio of variance estimates
+    (unbiased when the model contains the true regression function) instead of raw sums of
+    squares. The ratio itself is not unbiased, so adjusted R^2 runs slightly below the
+    population R^2 on average. Raises ValueError unless n > p + 1, so that the residual
+    degrees of freedom are positive.
     """
     if int(n) != n or int(p) != p:
         raise ValueError(f"n and p must be whole numbers, got n={n!r}, p={p!r}")

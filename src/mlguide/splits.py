@@ -64,10 +64,11 @@ def forward_chaining_splits(
     The last n_splits blocks of n // (n_splits + 1) samples are the test blocks; the
     samples before the first block only ever train. Split i trains on everything
     before test block i except the last `gap` samples, so every test index is later
-    than every training index. Matches scikit-learn's TimeSeriesSplit(n_splits, gap=gap).
+    than every training index. Matches scikit-learn's TimeSeriesSplit(n_splits, gap=gap),
+    including its requirement that n_splits be at least 2.
     """
     n = _check_int(n, "n", 2)
-    n_splits = _check_int(n_splits, "n_splits", 1)
+    n_splits = _check_int(n_splits, "n_splits", 2)        # as in TimeSeriesSplit
     gap = _check_int(gap, "gap", 0)
     test_size = n // (n_splits + 1)
     first_test = n - n_splits * test_size

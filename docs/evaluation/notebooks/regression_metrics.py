@@ -9,16 +9,18 @@
 # We fit ordinary least squares with two real predictors, then add columns of pure noise one at a time and watch
 # in-sample R², adjusted R² and R² on a large held-out set. Further experiments corrupt one target value to show
 # how differently RMSE and MAE react to a single outlier, measure the R² that pure noise earns in-sample, find the
-# constant forecast MAPE prefers, and fit a line to Anscombe's four data sets.
+# constant forecast MAPE prefers, fit a line to Anscombe's four data sets, and redo the page's worked example and the
+# smaller numbers it quotes.
 
 # %%
 import math
+import statistics
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mlguide.regression import adjusted_r2, mae, r2_score, rmse
+from mlguide.regression import adjusted_r2, mae, mse, r2_score, rmse
 
 START = time.perf_counter()
 
@@ -84,9 +86,10 @@ for j in (0, 5, 10, 15, 20, 25):
 # ## Averaged over 200 training sets
 # A single draw is noisy, so we repeat the experiment with 200 independent training and held-out sets and average
 # each curve. This shows what each number estimates. The population R² of the true model is
-# $(1.5^2 + 1^2)/(1.5^2 + 1^2 + 1.5^2) = 3.25/5.5 \approx 0.59$. Adjusted R² stays level near it, because its
+# $(1.5^2 + 1^2)/(1.5^2 + 1^2 + 1.5^2) = 3.25/5.5 \approx 0.59$. Adjusted R² stays close to it, because its
 # residual variance $\mathrm{SS_{res}}/(n-p-1)$ stays an unbiased estimate of $\sigma^2$ when the added columns are
-# irrelevant.
+# irrelevant. Close is not unbiased, though: a ratio of unbiased estimates is not itself unbiased, and a later cell
+# shows adjusted R² running slightly low.
 # Held-out R² still falls, because each estimated (but useless) coefficient adds variance to the predictions.
 
 # %%
@@ -235,6 +238,96 @@ for name, (xa, ya) in anscombe.items():
     print(f"{name:>3}: slope {slope:.3f}, intercept {intercept:.3f}, R² {anscombe_fit[name][2]:.3f}")
 
 # %% [markdown]
+# ## How often does a pure-noise column raise adjusted R²?
+# On the single training set above, 5 of the 25 noise columns did. A noise column's $t$ statistic, in a model that
+# already contains the two real predictors, follows Student's $t$ with $n - p - 1$ degrees of freedom (12 to 36 here),
+# so the chance that $|t| > 1$ is about a third. `prob_abs_t_above_1` integrates the $t$ density over $[-1, 1]$
+# numerically (the integrand is smooth, so a fine trapezoid rule is accurate to far better than 0.001). Counting over
+# all 200 repeats gives a far steadier fraction than one draw.
+
+# %%
+def prob_abs_t_above_1(nu):
+    """P(|T| > 1) for Student's t with nu degrees of freedom."""
+    t = np.linspace(0.0, 1.0, 20_001)
+    log_c = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
+    density = np.exp(log_c - (nu + 1) / 2 * np.log1p(t**2 / nu))
+    return 1.0 - 2.0 * np.sum((density[1:] + density[:-1]) / 2 * np.diff(t))
+
+
+rss_many = many[:, :, 3]
+partial_f_many = (rss_many[:, :-1] - rss_many[:, 1:]) / (rss_many[:, 1:] / (N_TRAIN - p_new - 1))
+rose_many = np.diff(many[:, :, 1], axis=1) > 0
+share_rose = rose_many.mean()
+share_theory = np.mean([prob_abs_t_above_1(nu) for nu in N_TRAIN - p_new - 1])   # averaged over the 25 steps
+print(f"share of noise columns that raised adjusted R² over 200 repeats: {share_rose:.3f} "
+      f"(theory {share_theory:.3f}); P(|t| > 1) from {prob_abs_t_above_1(36):.3f} to {prob_abs_t_above_1(12):.3f}")
+
+# %% [markdown]
+# ## Adjusted R² runs slightly low
+# With 5,000 training sets of the two-predictor model the mean adjusted R² can be pinned down to about 0.002, enough to
+# see its small downward bias relative to the population R². The fits use the normal equations, batched.
+
+# %%
+rng = np.random.default_rng(5)
+N_BIAS = 5000
+Xb = rng.normal(size=(N_BIAS, N_TRAIN, 2))
+yb = Xb @ BETA + rng.normal(scale=SIGMA, size=(N_BIAS, N_TRAIN))
+Ab = np.concatenate([np.ones((N_BIAS, N_TRAIN, 1)), Xb], axis=2)
+coef = np.linalg.solve(Ab.transpose(0, 2, 1) @ Ab, (Ab.transpose(0, 2, 1) @ yb[:, :, None]))[:, :, 0]
+res = yb - np.einsum("rij,rj->ri", Ab, coef)
+r2_b = 1 - (res**2).sum(axis=1) / ((yb - yb.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+adj_b = 1 - (1 - r2_b) * (N_TRAIN - 1) / (N_TRAIN - 3)
+adj_bias, adj_se = adj_b.mean() - POP_R2, adj_b.std(ddof=1) / np.sqrt(N_BIAS)
+print(f"mean adjusted R² minus population R²: {adj_bias:+.4f} (standard error {adj_se:.4f})")
+
+# %% [markdown]
+# ## The worked example, two traps and two ratios
+# The page fits a line to five points by hand; here is the same arithmetic. Then two traps. The prediction
+# $\hat y = 2y$ correlates perfectly with $y$ yet has R² at most 0, because squared correlation ignores scale and
+# offset. And least squares without an intercept still never lowers the in-sample (centred) R² as columns are
+# added, while the uncentred R² reported for such fits cannot go negative. Last, the two ratios quoted in the
+# follow-up questions:
+# RMSE/MAE for Gaussian errors is $\sqrt{\pi/2} \approx 1.25$, and if $\log y$ has normal errors with standard
+# deviation $s$, the mean of $y$ is the exponentiated log prediction times $e^{s^2/2}$, about 1.13 for $s = 0.5$.
+
+# %%
+x_ex, y_ex = np.arange(1.0, 6.0), np.array([2.0, 4.0, 5.0, 4.0, 5.0])
+slope_ex, intercept_ex = np.polyfit(x_ex, y_ex, 1)
+fit_ex = intercept_ex + slope_ex * x_ex
+ss_tot_ex = np.sum((y_ex - y_ex.mean()) ** 2)
+ex = {"MAE": mae(y_ex, fit_ex), "MSE": mse(y_ex, fit_ex), "RMSE": rmse(y_ex, fit_ex), "SS_tot": ss_tot_ex,
+      "R2": r2_score(y_ex, fit_ex), "adjusted R2": adjusted_r2(r2_score(y_ex, fit_ex), 5, 1),
+      "R2 of constant 5": r2_score(y_ex, np.full(5, 5.0))}
+y_typo = y_ex.copy()
+y_typo[-1] = 15.0
+typo = {"residual": y_typo[-1] - fit_ex[-1], "MAE": mae(y_typo, fit_ex), "MSE": mse(y_typo, fit_ex),
+        "RMSE": rmse(y_typo, fit_ex)}
+print("slope, intercept:", np.round([slope_ex, intercept_ex], 3), "fitted:", np.round(fit_ex, 2))
+print({k: round(float(v), 3) for k, v in ex.items()})
+typo_ratio = [typo[k] / ex[k] for k in ("MAE", "MSE", "RMSE")]
+print("last target typed as 15:", {k: round(float(v), 3) for k, v in typo.items()},
+      "ratios MAE, MSE, RMSE:", np.round(typo_ratio, 1))
+
+doubled = 2 * y_ex                                      # the worked example's targets, mean 4
+corr2_doubled, r2_doubled = np.corrcoef(y_ex, doubled)[0, 1] ** 2, r2_score(y_ex, doubled)
+print(f"y_hat = 2y: squared correlation {corr2_doubled:.3f}, R² {r2_doubled:.3f}")
+
+# Without an intercept: nested least-squares fits on the first training set. The centred R² still never falls;
+# the uncentred R² that R and statsmodels report for such fits, 1 - SS_res / sum(y²), is never negative.
+X0, y0 = draw(np.random.default_rng(0), N_TRAIN)
+fits0 = [X0[:, :p] @ ols_fit(X0[:, :p], y0) for p in range(1, 2 + N_NOISE + 1)]
+r2_no_icpt = np.array([r2_score(y0, fit) for fit in fits0])
+r2_uncentred = np.array([1 - np.sum((y0 - fit) ** 2) / np.sum(y0**2) for fit in fits0])
+print("no intercept, 1 / 2 / 27 columns: centred R²", np.round(r2_no_icpt[[0, 1, -1]], 3),
+      "uncentred R²", np.round(r2_uncentred[[0, 1, -1]], 3))
+
+z = np.random.default_rng(6).normal(size=400_000)
+gauss_ratio = rmse(z, np.zeros_like(z)) / mae(z, np.zeros_like(z))
+lognormal_factor = np.mean(np.exp(0.5 * z))             # E[exp(s Z)] with s = 0.5
+print(f"Gaussian RMSE/MAE {gauss_ratio:.4f} (sqrt(pi/2) = {math.sqrt(math.pi / 2):.4f}); "
+      f"E[exp(0.5 Z)] = {lognormal_factor:.4f} (exp(0.125) = {math.exp(0.125):.4f})")
+
+# %% [markdown]
 # ## Checks
 # Every statement the concept page makes about these results is asserted here.
 
@@ -247,16 +340,22 @@ assert np.all(r2_adj < r2_in)
 assert np.any(np.diff(r2_adj) < 0), "adjusted R² should decrease at some step"
 # ... and it rises exactly when the added feature's partial F exceeds 1.
 assert np.array_equal(rose, partial_f > 1)
-# Some pure-noise features nonetheless raise adjusted R²: it is not a test of relevance.
-assert rose.sum() >= 1
+# Some pure-noise features nonetheless raise adjusted R²: it is not a test of relevance. On the single draw 5 of 25 do;
+# over 200 repeats about a third do, as P(|t| > 1) predicts, and always exactly when the partial F exceeds 1.
+assert rose.sum() == 5
+assert np.array_equal(rose_many, partial_f_many > 1)
+assert 0.32 < prob_abs_t_above_1(36) < prob_abs_t_above_1(12) < 0.34
+assert abs(share_rose - share_theory) < 0.03 and 0.29 < share_rose < 0.37
 # Held-out R² ends lower than it started, on the single draw and on average.
 assert r2_out[-1] < r2_out[0]
 assert mean_out[-1] < mean_out[0] - 0.2
-# On average adjusted R² stays level, close to the population R² of the true model, while held-out R² falls
+# On average adjusted R² stays close to the population R² of the true model, while held-out R² falls
 # well below it and, with 25 noise features, below zero (worse than predicting the held-out mean).
 assert np.all(np.abs(mean_adj - POP_R2) < 0.03)
 assert mean_out[-1] < mean_adj[-1] - 0.2
 assert mean_out[-1] < 0
+# ... but adjusted R² is not unbiased for it: with 5,000 training sets its mean sits clearly below (about 0.01 low).
+assert adj_bias < -5 * adj_se and adj_bias > -0.03
 # One corrupted target moves RMSE far more than MAE: its relative increase is over three times larger.
 assert (rmse_after / rmse_before - 1) > 3 * (mae_after / mae_before - 1)
 # Pure noise: the mean in-sample R² of 10 useless predictors with n = 40 matches p/(n-1) = 10/39 (4000 draws, so
@@ -265,8 +364,27 @@ assert abs(noise_r2.mean() - P_NOISE / (N_TRAIN - 1)) < 0.006
 # MAPE's best constant for lognormal(0, 1) targets is about e^-1 = 0.37, far below the median of about 1.
 assert abs(mape_best - np.exp(-1)) < 0.01 and abs(np.median(y_pos) - 1) < 0.01
 assert abs(grid[np.argmin(mape_on_grid)] - np.exp(-1)) < 0.011
-# Huber's threshold 1.345 sigma keeps 95% of the mean's efficiency under Gaussian noise.
+# Huber's threshold 1.345 sigma keeps 95% of the mean's efficiency under Gaussian noise; sigma is estimated robustly
+# as MAD / 0.6745, 0.6745 being the upper quartile of the standard normal (so MAD / 0.6745 estimates sigma).
 assert abs(huber_efficiency(1.345) - 0.95) < 0.001
+assert round(statistics.NormalDist().inv_cdf(0.75), 4) == 0.6745
+# The worked example: slope 0.6, intercept 2.2, and the table's MAE, MSE, RMSE, SS_tot, R² and adjusted R².
+assert np.allclose([slope_ex, intercept_ex], [0.6, 2.2]) and np.allclose(fit_ex, [2.8, 3.4, 4.0, 4.6, 5.2])
+assert np.allclose([ex["MAE"], ex["MSE"], ex["SS_tot"], ex["R2"]], [0.64, 0.48, 6.0, 0.6])
+assert round(ex["RMSE"], 3) == 0.693 and round(ex["adjusted R2"], 3) == 0.467
+assert round(ex["R2 of constant 5"], 2) == -0.83                     # 1 - 11/6
+# ... and with the last target mistyped as 15: residual 9.8, MAE 2.56 (4x), MSE 19.68 (41x), RMSE 4.44 (6.4x).
+assert np.isclose(typo["residual"], 9.8) and np.isclose(typo["MAE"], 2.56) and np.isclose(typo["MSE"], 19.68)
+assert round(typo["RMSE"], 2) == 4.44
+assert round(typo["MAE"] / ex["MAE"]) == 4 and round(typo["MSE"] / ex["MSE"]) == 41
+assert round(typo["RMSE"] / ex["RMSE"], 1) == 6.4
+# Squared correlation is not R² out of sample: y_hat = 2y has corr² = 1 and R² <= 0.
+assert np.isclose(corr2_doubled, 1.0) and r2_doubled <= 0
+# Without an intercept the centred in-sample R² still never falls, and the uncentred R² is never negative.
+assert np.all(np.diff(r2_no_icpt) >= -1e-12) and np.all(r2_uncentred >= 0)
+# Gaussian errors: RMSE is about 1.25 times MAE; lognormal retransformation factor about 1.13 for s = 0.5.
+assert abs(gauss_ratio - math.sqrt(math.pi / 2)) < 0.005 and round(math.sqrt(math.pi / 2), 2) == 1.25
+assert abs(lognormal_factor - math.exp(0.125)) < 0.005 and round(math.exp(0.125), 2) == 1.13
 # Anscombe: the same line 3 + 0.5x and R² = 0.67 (to two decimals) in all four data sets.
 for slope, intercept, r2 in anscombe_fit.values():
     assert abs(slope - 0.5) < 0.001 and abs(intercept - 3.0) < 0.005 and round(r2, 2) == 0.67

@@ -17,7 +17,7 @@ import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.special import expit
+from scipy.special import comb, expit
 from scipy.stats import rankdata
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -287,14 +287,32 @@ plt.show()
 # %% [markdown]
 # ## The PR baseline is the prevalence
 # A scorer that knows nothing (uniform random numbers, independent of the labels) flags positives at the rate they
-# occur, so its expected precision at every threshold is the prevalence, and its average precision lands near it.
-# Its ROC AUC lands near 0.5, whatever the prevalence.
+# occur, so its expected precision at every depth (number of items flagged) is the prevalence. With our 225 positives
+# its average precision lands near it. With few positives it does not: AP averages precision at the positives' own
+# ranks, and a positive that lands early by chance adds a high precision, so the mean AP sits above the prevalence.
+# We compute the exact expectation for 5 positives among 1,000 items (the $k$-th positive's rank $r$ has probability
+# $\binom{r-1}{k-1}\binom{1000-r}{5-k}/\binom{1000}{5}$) and check it against 2,000 random orderings. Its ROC AUC
+# lands near 0.5, whatever the prevalence.
 
 # %%
 random_ap = np.array([average_precision_score(y_test, rng.random(y_test.size)) for _ in range(20)])
 random_auc = np.array([auc_by_ranking(y_test, rng.random(y_test.size)) for _ in range(20)])
 print(f"random scores over 20 draws: mean AP {random_ap.mean():.4f} (prevalence {prevalence:.4f}), "
       f"mean ROC AUC {random_auc.mean():.4f}")
+
+# 5 positives among 1,000: the ranks of the positives in a random order; AP is the mean of k / (rank of k-th positive).
+few_ranks = np.sort(np.argsort(rng.random((2000, 1000)), axis=1)[:, :5] + 1, axis=1)
+few_ap = (np.arange(1, 6) / few_ranks).mean(axis=1)
+y_few = np.zeros(1000, dtype=int)
+y_few[:5] = 1
+s_few = rng.random(1000)
+few_ranks_check = np.sort(np.flatnonzero(y_few[np.argsort(-s_few)]) + 1)
+assert abs((np.arange(1, 6) / few_ranks_check).mean() - average_precision_score(y_few, s_few)) < 1e-12
+r_grid = np.arange(1, 1001)
+few_ap_exact = sum((k / r_grid * comb(r_grid - 1, k - 1) * comb(1000 - r_grid, 5 - k)).sum()
+                   for k in range(1, 6)) / comb(1000, 5) / 5
+print(f"random scores, 5 positives in 1,000: expected AP {few_ap_exact:.4f}, mean over 2,000 draws "
+      f"{few_ap.mean():.4f} (SE {few_ap.std(ddof=1) / np.sqrt(few_ap.size):.4f}); prevalence 0.005")
 
 # %% [markdown]
 # ## Coarse scores: ties, and why the PR area is not taken with the trapezoid rule
@@ -333,8 +351,9 @@ print(f"logistic regression: average precision {results['logistic regression']['
 # &\quad + (n_--1)(Q_2-A^2),
 # \end{aligned}$$
 #
-# but it assumes a particular shape of the two score distributions. We compare both with a bootstrap that resamples
-# positives and negatives separately, 200 times, and rescores both models on each resample.
+# but its $Q_1$ and $Q_2$ come from a model in which both classes have exponentially distributed scores. We compare
+# both with a bootstrap that resamples positives and negatives separately, 200 times, and rescores both models on each
+# resample.
 
 # %%
 def placements(y, s):
@@ -446,6 +465,10 @@ assert shift["ap_mean"][-1] - shift["ap_mean"][0] > 20 * shift["auc_sd"].max()
 # Random scores: AP near the prevalence (within 25%), ROC AUC near 0.5.
 assert abs(random_ap.mean() - prevalence) < 0.25 * prevalence
 assert abs(random_auc.mean() - 0.5) < 0.02
+# ... but with 5 positives among 1,000, random AP averages about 0.011, over twice the prevalence of 0.005; the
+# simulation agrees with the exact expectation within three standard errors.
+assert round(few_ap_exact, 3) == 0.011 and few_ap_exact > 2 * 0.005
+assert abs(few_ap.mean() - few_ap_exact) < 3 * few_ap.std(ddof=1) / np.sqrt(few_ap.size)
 # Coarse scores: the trapezoid over PR points is optimistic against step-wise average precision (0.32 against 0.18).
 assert tree_pr_trap > tree_ap + 0.05
 assert round(tree_pr_trap, 2) == 0.32 and round(tree_ap, 2) == 0.18
@@ -459,6 +482,9 @@ for name in scores:
     assert abs(se_delong[name] / se_boot[name] - 1) < 0.15, name
     assert se_hm[name] > 1.2 * se_boot[name], name
 assert abs(se_diff_delong / se_diff_boot - 1) < 0.15
+# Nearly all of the logistic regression's DeLong variance comes from the 225 positives (the Var(V) / n+ term), not
+# from the 14,775 negatives.
+assert neg.size == 14_775 and v_lr.var(ddof=1) / v_lr.size > 0.95 * se_delong["logistic regression"] ** 2
 # The paired SE of the AUC gap (about 0.005) is about half what treating the two AUCs as independent would give;
 # the AUC gap of about 0.01 is under two paired SEs, while the AP gap of about 0.19 is over five of its SEs.
 assert se_diff_delong < 0.6 * np.hypot(*se_delong.values())

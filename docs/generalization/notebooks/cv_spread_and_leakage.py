@@ -19,7 +19,7 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score, train_test_split
+from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -151,13 +151,22 @@ for train, test in forward_chaining_splits(12, 3):
 # ## Part 4: where leave-one-out fails
 # A classifier that always predicts the training set's majority class, on the 50 balanced random labels from Part 2.
 # Its true accuracy is 50%. Leaving out one row of class 1 leaves class 0 in the majority, so the model predicts 0
-# and is wrong, and the same happens for every row: leave-one-out reports 0% (Kohavi, 1995).
+# and is wrong, and the same happens for every row: leave-one-out reports 0%. Kohavi (1995) gives the three-class
+# version on the iris data, where the expected 33% becomes 0%. Unstratified 5-fold CV suffers a milder form of the
+# same tilt: a fold that happens to hold more of one class leaves the other class in the training majority. Stratified
+# folds keep the training classes tied, so the predictor falls back on one class and scores exactly 50%.
 
 # %%
 majority = DummyClassifier(strategy="most_frequent")
 loo = cross_val_score(majority, X_noise[:, :1], y_noise, cv=list(k_fold_indices(n, n)), n_jobs=1).mean()
 five_fold = cv_accuracy(majority, X_noise[:, :1], y_noise)
-print(f"majority-class predictor: leave-one-out {loo:.2f}, 5-fold (10 shuffles) {five_fold:.2f}")
+stratified = np.mean([
+    cross_val_score(majority, X_noise[:, :1], y_noise, cv=StratifiedKFold(5, shuffle=True, random_state=s),
+                    n_jobs=1).mean()
+    for s in range(10)
+])
+print(f"majority-class predictor: leave-one-out {loo:.2f}, 5-fold (10 shuffles) {five_fold:.3f},",
+      f"stratified 5-fold (10 shuffles) {stratified:.3f}")
 
 # %% [markdown]
 # ## Checks
@@ -167,15 +176,22 @@ print(f"majority-class predictor: leave-one-out {loo:.2f}, 5-fold (10 shuffles) 
 # Part 1: averaging over 5 folds gives a visibly tighter estimate than one split, centred in the same place.
 assert kfold.std(ddof=1) < holdout.std(ddof=1) / 2, "5-fold CV should spread much less than single hold-out splits"
 assert abs(kfold.mean() - holdout.mean()) < 0.005
+sd_ratio = holdout.std(ddof=1) / kfold.std(ddof=1)
+assert abs(holdout.std(ddof=1) - 0.014) < 0.0005, "the page: single splits have sd 0.014"
+assert abs(kfold.std(ddof=1) - 0.003) < 0.0005, "the page: 5-fold CV averages have sd 0.003"
+assert 3.5 < sd_ratio < 4.5, "the page: single splits spread about four times as widely"
 # Part 2: the label-using leak makes noise look far better than chance; the pipeline stays near chance, and so does
 # the label-free leak.
-assert leaky > 0.9, "feature selection before CV gives a far-above-chance accuracy on random labels"
-assert abs(honest - 0.5) < 0.15, "selection inside the folds gives roughly chance accuracy"
-assert abs(scaled_outside - 0.5) < 0.15 and abs(scaled_outside - honest) < 0.05, "scaling on all rows leaks no labels"
+assert leaky == 1.0, "the page: feature selection before CV gives perfect accuracy (1.00) on random labels"
+assert abs(honest - 0.57) < 0.005, "the page: selection inside the folds gives 0.57, close to chance"
+assert abs(scaled_outside - 0.54) < 0.005, "the page: scaling on all rows gives 0.54"
+assert abs(scaled_outside - honest) < 0.05, "scaling on all rows leaks no labels"
 # Part 3: forward chaining never trains on the future.
 assert all(train.max() < test.min() for train, test in forward_chaining_splits(12, 3))
 # Part 4: leave-one-out scores the majority-class predictor at 0% on balanced labels.
 assert loo == 0.0, "every held-out row is in the minority of its training set"
-assert 0.3 < five_fold < 0.6
+assert abs(five_fold - 0.40) < 0.005, "the page: unstratified 5-fold gives 0.40, a milder form of the same bias"
+assert stratified == 0.5, "the page: stratified folds remove the bias (0.50)"
 print(f"all checks passed: sd {holdout.std(ddof=1):.4f} vs {kfold.std(ddof=1):.4f}; leaky {leaky:.2f},",
-      f"scaled outside {scaled_outside:.2f}, honest {honest:.2f}; LOOCV majority {loo:.2f}")
+      f"scaled outside {scaled_outside:.2f}, honest {honest:.2f}; majority predictor: LOOCV {loo:.2f},",
+      f"5-fold {five_fold:.2f}, stratified {stratified:.2f}")

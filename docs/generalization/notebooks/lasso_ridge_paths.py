@@ -15,7 +15,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_diabetes
-from sklearn.linear_model import ElasticNet, Lasso, LassoCV, LassoLarsIC, Ridge, lars_path
+from sklearn.linear_model import ElasticNet, Lasso, LassoCV, LassoLarsIC, Ridge, lars_path, lasso_path
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 
@@ -26,7 +26,8 @@ from mlguide.regularization import ridge_closed_form, soft_threshold
 # 442 patients, ten baseline measurements (age, sex, body-mass index, blood pressure and six blood serum values), and
 # a disease-progression score one year later as the target. We load the raw units and standardize each feature to mean
 # 0 and standard deviation 1, because a penalty on coefficient size only makes sense when the features share a scale.
-# (We only draw paths here; when a penalty is *tuned*, the scaler must be fitted inside each training fold.)
+# (For drawing paths that is harmless; when the penalty is *tuned*, in the last section, the scaler is fitted inside
+# each training fold.)
 
 # %%
 data = load_diabetes(scaled=False)
@@ -81,11 +82,13 @@ plt.show()
 
 # %% [markdown]
 # Read the left panel from right to left. Below $\alpha_{\max}$ features become nonzero, and at any fixed `alpha` some
-# coefficients are exactly zero. But the lasso paths are **not monotone**: a coefficient can grow, shrink, change
-# sign, and leave the model and come back. Look at `s3` (the zero counts printed above go up and down for the same
-# reason); the next section follows it exactly. On the right every ridge coefficient moves smoothly and is squeezed
-# toward zero as the penalty grows. Because the features are correlated the ridge paths need not be monotone either (a
-# few coefficients change sign on the way), but at no penalty on the grid is a ridge coefficient exactly zero.
+# coefficients are exactly zero. But the lasso paths are **not monotone**: a coefficient can grow or shrink, and it
+# can hit zero, leave the model and come back, possibly with the opposite sign (on the lasso path a sign change always
+# passes through an exact zero). Look at `s3` (the zero counts printed above go up and down for the same reason); the
+# next section follows it exactly. On the right every ridge coefficient moves smoothly, and the length of the whole
+# coefficient vector falls steadily as the penalty grows. Single coefficients need not follow: because the features are
+# correlated, some grow or change sign on the way (`s3` flips and doubles in size, `age` flips, `s6` grows), though at
+# no penalty on the grid is a ridge coefficient exactly zero.
 
 # %%
 assert np.all(lasso_coefs[lasso_alphas >= alpha_max] == 0), "above alpha_max the lasso zeroes every coefficient"
@@ -93,6 +96,14 @@ assert np.count_nonzero(Lasso(alpha=0.99 * alpha_max, tol=1e-12).fit(X, y).coef_
 assert lasso_zeros[0] == 0, "with a tiny penalty the lasso keeps all ten features"
 assert ridge_zeros.sum() == 0, "ridge never produces an exact zero"
 assert np.abs(ridge_coefs[-1]).max() < 0.05 * np.abs(ridge_coefs[0]).max(), "a huge ridge penalty shrinks hard"
+ridge_norms = np.linalg.norm(ridge_coefs, axis=1)
+assert np.all(np.diff(ridge_norms) < 0), "the norm of the ridge coefficient vector falls monotonically"
+r_s3, r_age, r_s6 = (ridge_coefs[:, names.index(f)] for f in ("s3", "age", "s6"))
+assert r_s3[0] > 0 and r_s3.min() < -2 * r_s3[0], "ridge: s3 flips sign and doubles in size on the way"
+assert r_age[0] < 0 and r_age.max() > 3 * abs(r_age[0]), "ridge: age flips sign and grows"
+assert r_s6.max() > 1.5 * r_s6[0] > 0, "ridge: s6 grows by half before it shrinks"
+print(f"ridge: s3 {r_s3[0]:+.2f} -> {r_s3.min():+.2f}, age {r_age[0]:+.2f} -> {r_age.max():+.2f}, "
+      f"s6 {r_s6[0]:+.2f} -> {r_s6.max():+.2f}")
 on_grid_s3 = lasso_coefs[:, names.index("s3")]
 assert on_grid_s3[0] > 0, "in the figure s3 is positive at the left edge, alpha = 0.01"
 in_gap = (lasso_alphas > 0.062) & (lasso_alphas < 0.104)
@@ -168,12 +179,16 @@ assert np.count_nonzero(ours) < np.count_nonzero(b_ols), "the threshold zeroes t
 
 # %% [markdown]
 # On the same design, ridge does not threshold: it divides every least-squares coefficient by $1 + \lambda$. The
-# figure below draws both maps, estimate against least-squares coefficient, for $\lambda = 1$.
+# figure below draws both maps, estimate against least-squares coefficient, for $\lambda = 1$. The two $\lambda$ are
+# not the same strength: ridge's squared error is not halved (as in scikit-learn's `Ridge`), the lasso's is. With a
+# $\frac12$ on ridge's squared error too, the division would be by $1 + 2\lambda$.
 
 # %%
 lam = 1.0
 ridge_orth, _ = ridge_closed_form(Q, y_orth, lam)
 assert np.allclose(ridge_orth, b_ols / (1 + lam)), "orthonormal ridge is b / (1 + lambda)"
+# 0.5 ||r||^2 + lam ||beta||^2 has the minimiser of ||r||^2 + 2 lam ||beta||^2
+assert np.allclose(ridge_closed_form(Q, y_orth, 2 * lam)[0], b_ols / (1 + 2 * lam)), "halved loss: b / (1 + 2 lambda)"
 
 # %% [markdown]
 # The elastic net on this design applies both maps in turn. scikit-learn's `ElasticNet(alpha, l1_ratio)` minimises
@@ -249,6 +264,20 @@ for _ in range(draws):
     bound_holds.append(abs(en[bmi] - en[-1]) <= bound)
 lasso_pairs, ridge_pairs, en_pairs = np.array(lasso_pairs), np.array(ridge_pairs), np.array(en_pairs)
 
+# An *exact* copy of bmi instead: every same-sign split of the pair's total is a lasso solution, and which one
+# coordinate descent returns depends on the column order.
+X_copy_last = np.column_stack([X, X[:, bmi]])
+X_copy_first = np.column_stack([X[:, bmi], X])
+fit_last = Lasso(alpha=1.0, tol=1e-12, max_iter=1_000_000).fit(X_copy_last, y)
+fit_first = Lasso(alpha=1.0, tol=1e-12, max_iter=1_000_000).fit(X_copy_first, y)
+split_last, split_first = fit_last.coef_[[bmi, -1]], fit_first.coef_[[1 + bmi, 0]]
+
+
+def lasso_objective(fit, X_design) -> float:
+    """scikit-learn's lasso objective, (1/2n) ||y - b0 - X beta||^2 + alpha ||beta||_1, at a fitted model."""
+    residual = y - fit.predict(X_design)
+    return residual @ residual / (2 * n) + fit.alpha * np.abs(fit.coef_).sum()
+
 
 def smaller_share(pairs: np.ndarray) -> np.ndarray:
     """The fraction of the pair's total |weight| that goes to the copy with the smaller coefficient."""
@@ -265,6 +294,8 @@ print(f"smaller copy's share of the weight: lasso mean {smaller_share(lasso_pair
 print(f"elastic net (alpha = 2, l1_ratio = 0.5): zeroes a copy in "
       f"{int(np.sum(np.count_nonzero(en_pairs, axis=1) < 2))} draws, smaller share at least "
       f"{smaller_share(en_pairs).min():.3f}, exact zeros per fit {min(en_zeros)} to {max(en_zeros)}")
+print(f"exact copy of bmi, lasso (bmi, copy): copy last {np.round(split_last, 2)}, "
+      f"copy first {np.round(split_first, 2)}")
 
 # %%
 assert lasso_one_zero == 71, "in 71 of the 100 draws the lasso keeps one near-duplicate and zeroes the other"
@@ -275,12 +306,19 @@ assert np.all(np.count_nonzero(en_pairs, axis=1) == 2), "the elastic net keeps b
 assert smaller_share(en_pairs).min() > 0.45, "... giving each over 45% of their joint weight"
 assert min(en_zeros) >= 1, "... while still setting at least one other coefficient exactly to zero"
 assert all(bound_holds), "the grouping bound |b_i - b_j| <= ||x_i - x_j|| ||y|| / lambda2 holds in every draw"
+assert np.isclose(split_last.sum(), split_first.sum(), atol=1e-6), "exact copy: the same total weight either way ..."
+assert np.isclose(lasso_objective(fit_last, X_copy_last), lasso_objective(fit_first, X_copy_first), rtol=1e-9), \
+    "... and the same objective value: both splits are optimal"
+assert np.allclose(split_last, [24.78, 0.05], atol=0.005), "... (bmi, copy) = (24.78, 0.05) with the copy last ..."
+assert np.allclose(split_first, [1.76, 23.07], atol=0.005), "... and (1.76, 23.07) with it first: both copies nonzero"
+assert np.all(split_last > 0) and np.all(split_first > 0), "coordinate descent does not simply keep one copy"
 print("correlated features: all assertions hold")
 
 # %% [markdown]
-# ## With more features than examples the lasso keeps at most n
+# ## With more features than examples the lasso keeps at most n - 1
 # Zou and Hastie's other reason for the elastic net: when $p > n$ the lasso selects at most $n$ variables, however many
-# matter. Here $n = 30$, $p = 100$, and all 100 true coefficients are nonzero.
+# matter, and at most $n - 1$ once an unpenalized intercept is fitted (centring leaves rank $n - 1$). Here $n = 30$,
+# $p = 100$, and all 100 true coefficients are nonzero.
 
 # %%
 rng = np.random.default_rng(2)
@@ -290,7 +328,7 @@ kept = [int(np.count_nonzero(Lasso(alpha=a, max_iter=1_000_000, tol=1e-8).fit(X_
         for a in (0.05, 0.1, 0.3)]
 kept_en = np.count_nonzero(ElasticNet(alpha=0.1, l1_ratio=0.5, max_iter=1_000_000, tol=1e-8).fit(X_wide, y_wide).coef_)
 print(f"lasso keeps {kept} of 100 features at alpha = 0.05, 0.1, 0.3; elastic net (alpha = 0.1) keeps {kept_en}")
-assert max(kept) <= 30, "the lasso never keeps more than n = 30 features"
+assert max(kept) <= 29, "with an intercept the lasso never keeps more than n - 1 = 29 features"
 assert kept_en > 30, "the elastic net can keep more than n"
 
 # %% [markdown]
@@ -300,14 +338,34 @@ assert kept_en > 30, "the elastic net can keep more than n"
 # within one standard error of that minimum, a sparser model that is statistically as good. Information criteria
 # skip the refitting: with the lasso's degrees of freedom estimated by its number of nonzero coefficients, AIC and
 # BIC can be evaluated at every knot of the path (`LassoLarsIC`).
+#
+# The scaler is part of what is being fitted, so each fold standardizes the *raw* features with means and standard
+# deviations from its own training part, computes the lasso path there, and scores the held-out part. The final model
+# at the chosen `alpha` is then fitted to all 442 patients, standardized on all of them. `LassoCV` on the features
+# standardized once on every row would let each validation fold shape its own scaling; here it picks the same penalties.
 
 # %%
-cv = LassoCV(cv=KFold(10, shuffle=True, random_state=0), max_iter=100_000, tol=1e-8).fit(X, y)
-cv_mean = cv.mse_path_.mean(axis=1)
-cv_se = cv.mse_path_.std(axis=1, ddof=1) / np.sqrt(cv.mse_path_.shape[1])
+folds = KFold(10, shuffle=True, random_state=0)
+cv_alphas = np.geomspace(alpha_max, 1e-3 * alpha_max, 100)        # LassoCV's default grid
+fold_mse = np.empty((len(cv_alphas), folds.get_n_splits()))
+for k, (train, val) in enumerate(folds.split(data.data)):
+    scaler = StandardScaler().fit(data.data[train])                 # fitted on the training part only
+    X_tr, X_val = scaler.transform(data.data[train]), scaler.transform(data.data[val])
+    y_tr_mean = y[train].mean()                                     # the unpenalized intercept
+    _, path_coefs, _ = lasso_path(X_tr, y[train] - y_tr_mean, alphas=cv_alphas, max_iter=100_000, tol=1e-8)
+    fold_mse[:, k] = ((y[val][:, None] - y_tr_mean - X_val @ path_coefs) ** 2).mean(axis=0)
+cv_mean = fold_mse.mean(axis=1)
+cv_se = fold_mse.std(axis=1, ddof=1) / np.sqrt(fold_mse.shape[1])
 best = np.argmin(cv_mean)
-alpha_min = cv.alphas_[best]
-alpha_1se = cv.alphas_[cv_mean <= cv_mean[best] + cv_se[best]].max()
+alpha_min = cv_alphas[best]
+alpha_1se = cv_alphas[cv_mean <= cv_mean[best] + cv_se[best]].max()
+
+# the shortcut: LassoCV on features standardized once, on all rows
+cv_global = LassoCV(cv=folds, alphas=cv_alphas, max_iter=100_000, tol=1e-8).fit(X, y)
+g_mean = cv_global.mse_path_.mean(axis=1)
+g_se = cv_global.mse_path_.std(axis=1, ddof=1) / np.sqrt(cv_global.mse_path_.shape[1])
+g_best = np.argmin(g_mean)
+global_picks = (cv_global.alphas_[g_best], cv_global.alphas_[g_mean <= g_mean[g_best] + g_se[g_best]].max())
 
 
 def n_kept(a: float) -> int:
@@ -321,6 +379,7 @@ print(f"AIC keeps {ic_kept['aic']} features, BIC keeps {ic_kept['bic']}")
 
 # %%
 assert alpha_1se > alpha_min, "the one-standard-error rule picks a stronger penalty"
+assert np.allclose(global_picks, (alpha_min, alpha_1se)), "standardizing once on all rows picks the same two here"
 assert n_kept(alpha_min) == 7 and n_kept(alpha_1se) == 5, "CV minimum keeps 7 features, the 1-SE rule 5"
 assert ic_kept == {"aic": 7, "bic": 7}, "on these data AIC and BIC both keep 7"
 print("choosing the penalty: all assertions hold")

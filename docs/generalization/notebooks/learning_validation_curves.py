@@ -60,25 +60,35 @@ train_scores, val_scores = validation_curve(
     param_name="max_depth", param_range=depths, cv=folds, n_jobs=1,
 )
 train_mean, val_mean = train_scores.mean(axis=1), val_scores.mean(axis=1)
-val_std = val_scores.std(axis=1)
+val_se = val_scores.std(axis=1, ddof=1) / np.sqrt(len(folds))   # standard error of the 5-fold mean
 best = int(np.argmax(val_mean))
 best_depth = int(depths[best])
+# One-standard-error rule: the shallowest depth whose mean is within one SE of the best mean.
+threshold = val_mean[best] - val_se[best]
+one_se_depth = int(depths[np.argmax(val_mean >= threshold)])
 print("train accuracy by depth:     ", np.round(train_mean, 3))
 print("validation accuracy by depth:", np.round(val_mean, 3))
-print(f"best depth {best_depth}: validation {val_mean[best]:.3f}; deepest tree (depth {depths[-1]}): {val_mean[-1]:.3f}")
+print(f"best depth {best_depth}: validation {val_mean[best]:.3f} (SE {val_se[best]:.4f});",
+      f"deepest tree (depth {depths[-1]}): {val_mean[-1]:.3f}")
+print(f"one-SE rule: threshold {threshold:.4f}, picks depth {one_se_depth} ({val_mean[one_se_depth - 1]:.3f});",
+      "depths within one SE:", depths[val_mean >= threshold].tolist())
 
 # %% [markdown]
 # The training curve climbs towards 1 as the tree deepens, while the validation curve rises, peaks, then sags: to the
 # left of the peak the tree underfits (both scores low and close), to the right it overfits (the gap widens while
-# validation accuracy falls).
+# validation accuracy falls). The peak itself is not sharp: depth 5 is within one standard error of depth 6, so the
+# one-standard-error rule, which prefers the simplest setting that the noise cannot tell from the best, picks depth 5.
 
 # %% tags=["figure:overfitting-validation-curve"]
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(depths, train_mean, "o-", label="training folds")
 ax.plot(depths, val_mean, "s-", label="held-out fold (5-fold CV)")
-ax.fill_between(depths, val_mean - val_std, val_mean + val_std, alpha=0.2, color="C1", label="CV mean ± 1 sd over folds")
-ax.axvline(best_depth, color="grey", linestyle="--", linewidth=1)
-ax.text(best_depth + 0.3, 0.72, f"best depth = {best_depth}", color="grey")
+ax.fill_between(depths, val_mean - val_se, val_mean + val_se, alpha=0.25, color="C1",
+                label="CV mean ± 1 standard error")
+ax.axhline(threshold, color="C1", linestyle=":", linewidth=1, label="best mean − 1 SE")
+ax.plot(best_depth, val_mean[best], "*", color="black", markersize=10, label=f"best mean (depth {best_depth})")
+ax.axvline(one_se_depth, color="grey", linestyle="--", linewidth=1)
+ax.text(one_se_depth + 0.3, 0.77, f"one-SE rule:\ndepth {one_se_depth}", color="grey")
 ax.text(2.2, 0.71, "underfitting:\nboth low, small gap", fontsize=9)
 ax.text(14, 0.91, "overfitting:\ngap widens", fontsize=9)
 ax.set_title("Validation curve: decision tree on 3,000 noisy points")
@@ -117,9 +127,22 @@ for ax, (name, (sizes, tr, va)) in zip(axes, curves.items()):
     ax.set_ylim(0.6, 1.02)
 axes[0].set_ylabel("accuracy (fraction correct)")
 axes[0].legend(loc="upper right")
-fig.suptitle("Learning curves: more data narrows the overfit tree's gap, not the stump's ceiling")
+fig.suptitle("Learning curves: more data narrows the overfit tree's gap, then stalls; the stump stays low")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# The full tree's gain is front-loaded: nearly all of it arrives by about 1,165 examples. From there to 2,400 the
+# training set doubles, validation accuracy moves by about 0.2 points and the gap stays near 0.17. More rows have
+# stopped helping; the next section shows that averaging trees does.
+
+# %%
+sizes_full, tr_full, va_full = curves["fully grown tree (overfit)"]
+half = int(np.flatnonzero(sizes_full == 1165)[0])
+share_by_half = (va_full[half] - va_full[0]) / (va_full[-1] - va_full[0])
+print(f"full tree: validation {va_full[0]:.3f} at 240, {va_full[half]:.3f} at 1,165, {va_full[-1]:.3f} at 2,400",
+      f"({share_by_half:.0%} of the gain by 1,165);",
+      f"gap {tr_full[half] - va_full[half]:.3f} -> {tr_full[-1] - va_full[-1]:.3f}")
 
 # %% [markdown]
 # ## What the overfit tree's gap is made of
@@ -177,19 +200,28 @@ assert train_mean[-1] > 0.99, "the deepest tree nearly memorises its training fo
 # 2. Validation accuracy peaks at an intermediate depth, clearly above both ends.
 assert 1 < best_depth < depths[-1], "the best depth is neither the simplest nor the most complex"
 assert val_mean[best] - val_mean[0] > 0.05 and val_mean[best] - val_mean[-1] > 0.01
+# 2b. The peak is at depth 6, but depth 5 is within one standard error of it, so the one-SE rule picks depth 5.
+assert best_depth == 6 and one_se_depth == 5, "the page: peak at 6, one-SE rule picks 5"
+assert val_mean[4] < val_mean[best] and val_mean[3] < threshold, "depth 5 is below the peak, depth 4 outside one SE"
+# 2c. Past depth 9 validation accuracy drifts down while the gap widens.
+assert val_mean[-1] < val_mean[8] - 0.02, "validation at depth 20 is well below depth 9"
+assert (train_mean - val_mean)[-1] > (train_mean - val_mean)[8] + 0.05, "the gap keeps widening past depth 9"
 # 3. The overfit tree: perfect on its training data at every size; its gap shrinks overall as data grows but stays wide.
 sizes, tr_full, va_full = curves["fully grown tree (overfit)"]
 gap_full = tr_full - va_full
 assert np.all(tr_full > 0.999)
 assert gap_full[-1] < gap_full[0] - 0.03, "the overfit model's gap shrinks as the training set grows"
 assert gap_full[-1] > 0.1, "but it does not close"
-assert 0.03 < va_full[-1] - va_full[0] < 0.05, "validation accuracy rises by about 4 points from 240 to 2,400 points"
-assert np.any(np.diff(va_full) < 0), "but not at every step: an extra slice of data can cost a little"
+assert 0.035 < va_full[-1] - va_full[0] < 0.045, "validation accuracy rises by about 4 points from 240 to 2,400 points"
+assert sizes[half] == 1165 and share_by_half > 0.9, "nearly all of the gain arrives by about 1,200 examples"
+assert abs((va_full[-1] - va_full[half]) - 0.002) < 0.001, "doubling the data after that buys about 0.2 points"
+assert abs(gap_full[half] - 0.17) < 0.005 and abs(gap_full[-1] - 0.17) < 0.005, "and the gap stays at 0.17"
 # 4. The underfit stump: small gap, a low plateau, and more data barely moves it.
 _, tr_stump, va_stump = curves["depth-1 stump (underfit)"]
 assert tr_stump[-1] - va_stump[-1] < 0.03, "the underfit model's curves nearly meet"
 assert abs(va_stump[-1] - va_stump[0]) < 0.03, "more data does not lift the underfit model"
 assert val_mean[best] - va_stump[-1] > 0.1, "the stump's plateau is far below the best tree"
+assert abs(va_stump[-1] - 0.70) < 0.005 and abs(oracle - 0.95) < 0.005, "the page: stump at 0.70, oracle at 0.95"
 # 5. The full tree's gap at 2,400 points is mostly the tree's own excess error, not noise.
 assert abs(noise_part - 0.054) < 0.0005, "even the cluster oracle misses 5.4% of the labels used"
 assert 0.01 < 1 - oracle_original < 0.04, "without the relabelling the classes still overlap a little"

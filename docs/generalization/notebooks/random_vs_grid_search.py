@@ -7,12 +7,14 @@
 # %% [markdown]
 # # Random search versus grid search, and the optimism of the best validation score
 # With the same budget of 16 trials, we compare a 4 x 4 grid with 16 random draws on a tuning problem where only one
-# of the two hyperparameters matters, repeated over 2,000 randomly placed optima. Then we simulate a different trap:
-# picking the configuration with the best *validation* score and reporting that score overstates how good it is.
+# of the two hyperparameters matters, repeated over 2,000 randomly placed optima, and add a quasi-random (Sobol) design.
+# After checking the page's expected-improvement and successive-halving numbers, we simulate a different trap: picking
+# the configuration with the best *validation* score and reporting that score overstates how good it is.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.stats import norm, qmc
 
 rng = np.random.default_rng(2012)
 
@@ -52,8 +54,9 @@ reps = 2000
 best_possible = lambda c: validation_accuracy(c, 1.0, c)  # noqa: E731  (u2 = 1 is best, u1 = c is best)
 regret = {"grid": np.empty(reps), "random": np.empty(reps)}
 distance = {"grid": np.empty(reps), "random": np.empty(reps)}
+optima = np.empty(reps)
 for r in range(reps):
-    c = rng.uniform()
+    c = optima[r] = rng.uniform()
     designs = {"grid": grid, "random": rng.uniform(size=(budget, 2))}
     for name, pts in designs.items():
         scores = validation_accuracy(pts[:, 0], pts[:, 1], c)
@@ -108,7 +111,28 @@ assert distance["random"].mean() < distance["grid"].mean(), "random search gets 
 assert regret["random"].mean() < regret["grid"].mean(), "random search has lower regret on average"
 assert np.median(regret["random"]) < np.median(regret["grid"]), "... and lower median regret"
 assert 0 < np.mean(regret["random"] < regret["grid"]) < 1, "but neither design wins every repetition"
+assert np.isclose(regret["random"].max(), 0.20, atol=0.005) and np.isclose(regret["grid"].max(), 0.14, atol=0.005), \
+    "random search has the worse worst case: regret 0.20 against the grid's 0.14"
 print("grid vs random: all assertions hold")
+
+# %% [markdown]
+# ## A quasi-random design cuts the tail
+# Random search pays for its many distinct values with an occasional large gap between them, so its worst regret is
+# worse than the grid's. A scrambled Sobol sequence of 16 points (a low-discrepancy design) puts exactly one point in
+# each sixteenth of every axis, which keeps 16 distinct values of $u_1$ *and* bounds the largest gap. We rerun the same
+# 2,000 optima with a fresh scrambled Sobol design each time (from its own generator, so the draws above are unchanged).
+
+# %%
+sobol_rng = np.random.default_rng(1967)
+regret["sobol"] = np.empty(reps)
+for r, c in enumerate(optima):
+    pts = qmc.Sobol(d=2, scramble=True, seed=sobol_rng).random(budget)
+    assert all(len(np.unique(np.floor(16 * pts[:, j]))) == 16 for j in (0, 1)), "one point per sixteenth of each axis"
+    regret["sobol"][r] = best_possible(c) - validation_accuracy(pts[:, 0], pts[:, 1], c).max()
+print(f" sobol: mean regret {regret['sobol'].mean():.4f}, median {np.median(regret['sobol']):.4f}, "
+      f"worst regret {regret['sobol'].max():.4f}")
+assert regret["sobol"].max() < 0.05 < regret["grid"].max() < regret["random"].max(), "Sobol's worst regret: under 0.05"
+assert regret["sobol"].mean() < regret["random"].mean(), "... and its mean regret is lower than random search's"
 
 # %% [markdown]
 # ## How often random search hits a good region
@@ -127,6 +151,42 @@ print(f"60 trials, region = 5% of the volume: P(hit) = {hit_5pct:.4f} (simulated
 print(f"60 trials, best 5% on each of 3 axes: P(hit) = {hit_box3:.4f} (simulated {sim_box3:.4f})")
 assert abs(hit_5pct - 0.954) < 0.0005 and abs(sim_5pct - hit_5pct) < 0.005, "1 - 0.95^60 is about 0.954"
 assert abs(hit_box3 - 0.0075) < 0.00005 and abs(sim_box3 - hit_box3) < 0.003, "with 0.05^3 of the volume, about 0.0075"
+
+# %% [markdown]
+# ## Expected improvement: the worked example and its slopes
+# With $\Delta = \mu - f^*$ and $z = \Delta/\sigma$, $\mathrm{EI} = \Delta\,\Phi(z) + \sigma\,\varphi(z)$. Its slopes
+# are $\partial\mathrm{EI}/\partial\mu = \Phi(z)$ and $\partial\mathrm{EI}/\partial\sigma = \varphi(z)$, both positive:
+# EI rises with the mean and with the uncertainty. We check the page's two candidates and the slopes by finite
+# differences.
+
+
+# %%
+def expected_improvement(mu, sd, best):
+    z = (mu - best) / sd
+    return (mu - best) * norm.cdf(z) + sd * norm.pdf(z)
+
+
+ei_a, ei_b = expected_improvement(0.91, 0.005, 0.90), expected_improvement(0.90, 0.03, 0.90)
+print(f"EI of candidate A {ei_a:.5f}, of candidate B {ei_b:.5f}")
+assert np.isclose(ei_a, 0.0100, atol=0.00005) and np.isclose(ei_b, 0.0120, atol=0.00005) and ei_b > ei_a
+h = 1e-7
+for mu, sd in [(0.91, 0.005), (0.90, 0.03), (0.88, 0.01)]:
+    z = (mu - 0.90) / sd
+    d_mu = (expected_improvement(mu + h, sd, 0.90) - expected_improvement(mu - h, sd, 0.90)) / (2 * h)
+    d_sd = (expected_improvement(mu, sd + h, 0.90) - expected_improvement(mu, sd - h, 0.90)) / (2 * h)
+    assert np.isclose(d_mu, norm.cdf(z), atol=1e-6) and np.isclose(d_sd, norm.pdf(z), atol=1e-6), "dEI/dmu, dEI/dsd"
+
+# %% [markdown]
+# ## The cost of successive halving
+# 27 configurations, keep the best third each round, budgets of 1, 3, 9 and 27 epochs. Retraining each survivor from
+# scratch costs the full budget every round; resuming from a checkpoint costs only the extra epochs.
+
+# %%
+survivors, budgets = np.array([27, 9, 3, 1]), np.array([1, 3, 9, 27])
+from_scratch = int(survivors @ budgets)
+resumed = int(survivors @ np.diff(budgets, prepend=0))
+print(f"successive halving: {from_scratch} epochs from scratch, {resumed} resuming, {27 * 27} training all fully")
+assert (from_scratch, resumed) == (108, 81)
 
 # %% [markdown]
 # ## Sampling on a log scale
