@@ -249,10 +249,12 @@ pi_val = y_val.mean()
 assert abs((1 - pi_val) * C_FP / (pi_val * C_FN) - 1.9) < 1e-9
 
 # A class-weighted model needs a much higher threshold: 0.600, a little below the prior-shift prediction of about
-# 0.66, because reweighting this misspecified model changes its slopes, not only its intercept.
+# 0.66, which assumes a correctly specified model. This one is misspecified, and reweighting moves more than its
+# intercept: some real (not noise-sized) coefficient changes by over 20%.
 assert abs(t_shifted - 0.655) < 0.01
 assert round(t_best_bal, 3) == 0.600 and t_best_bal < t_shifted
-assert np.max(np.abs(np.log(slope_ratio))) > 0.2, slope_ratio
+real = np.abs(model.coef_[0]) > 0.3
+assert real.any() and np.max(np.abs(np.log(slope_ratio[real]))) > 0.2, slope_ratio
 
 # Accuracy: the baseline is exactly 95% (stratified split: 1,000 positives in 20,000); the model at 0.5 beats it by
 # under one point; at either cost-based threshold (1/11, the validation minimum) the model is less accurate than the

@@ -71,7 +71,7 @@ axes[0].text(alpha_max, 0.97, r" $\alpha_{\max}$", transform=axes[0].get_xaxis_t
 axes[0].set_title("Lasso (L1): coefficients hit exactly 0")
 axes[0].set_xlabel("penalty alpha (sklearn Lasso scale, log)")
 axes[0].set_ylabel("coefficient (progression units per sd of feature)")
-axes[1].set_title("Ridge (L2): coefficients shrink toward 0")
+axes[1].set_title("Ridge (L2): the coefficient vector shrinks")
 axes[1].set_xlabel("penalty lambda (sklearn Ridge scale, log)")
 for ax in axes:
     ax.set_xscale("log")
