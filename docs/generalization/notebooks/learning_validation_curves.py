@@ -127,22 +127,28 @@ for ax, (name, (sizes, tr, va)) in zip(axes, curves.items()):
     ax.set_ylim(0.6, 1.02)
 axes[0].set_ylabel("accuracy (fraction correct)")
 axes[0].legend(loc="upper right")
-fig.suptitle("Learning curves: more data narrows the overfit tree's gap, then stalls; the stump stays low")
+fig.suptitle("Learning curves: more data narrows the overfit tree's gap slowly; the stump stays low")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The full tree's gain is front-loaded: nearly all of it arrives by about 1,165 examples. From there to 2,400 the
-# training set doubles, validation accuracy moves by about 0.2 points and the gap stays near 0.17. More rows have
-# stopped helping; the next section shows that averaging trees does.
+# Along one curve the last doubling, from 1,165 to 2,400 examples, can look flat, but one split of the data into
+# folds is a noisy witness. Averaged over several fold splits, the full tree still gains about a point from that
+# doubling: more rows keep helping, slowly. The next section shows that averaging trees helps far more.
 
 # %%
 sizes_full, tr_full, va_full = curves["fully grown tree (overfit)"]
 half = int(np.flatnonzero(sizes_full == 1165)[0])
-share_by_half = (va_full[half] - va_full[0]) / (va_full[-1] - va_full[0])
-print(f"full tree: validation {va_full[0]:.3f} at 240, {va_full[half]:.3f} at 1,165, {va_full[-1]:.3f} at 2,400",
-      f"({share_by_half:.0%} of the gain by 1,165);",
+doubling_gains = []
+for seed in range(1, 6):
+    other_folds = list(k_fold_indices(len(y), 5, shuffle=True, seed=seed))
+    _, _, va_seed = learning_curve(DecisionTreeClassifier(random_state=0), X, y, train_sizes=fractions[[3, 7]],
+                                   cv=other_folds, n_jobs=1)
+    doubling_gains.append(va_seed.mean(axis=1)[1] - va_seed.mean(axis=1)[0])
+doubling_gain = float(np.mean(doubling_gains))
+print(f"full tree: validation {va_full[0]:.3f} at 240, {va_full[half]:.3f} at 1,165, {va_full[-1]:.3f} at 2,400;",
       f"gap {tr_full[half] - va_full[half]:.3f} -> {tr_full[-1] - va_full[-1]:.3f}")
+print("gain from 1,165 to 2,400 over five other fold splits:", np.round(doubling_gains, 3), f"mean {doubling_gain:.3f}")
 
 # %% [markdown]
 # ## What the overfit tree's gap is made of
@@ -213,9 +219,8 @@ assert np.all(tr_full > 0.999)
 assert gap_full[-1] < gap_full[0] - 0.03, "the overfit model's gap shrinks as the training set grows"
 assert gap_full[-1] > 0.1, "but it does not close"
 assert 0.035 < va_full[-1] - va_full[0] < 0.045, "validation accuracy rises by about 4 points from 240 to 2,400 points"
-assert sizes[half] == 1165 and share_by_half > 0.9, "nearly all of the gain arrives by about 1,200 examples"
-assert abs((va_full[-1] - va_full[half]) - 0.002) < 0.001, "doubling the data after that buys about 0.2 points"
-assert abs(gap_full[half] - 0.17) < 0.005 and abs(gap_full[-1] - 0.17) < 0.005, "and the gap stays at 0.17"
+assert sizes[half] == 1165 and 0.0 < doubling_gain < 0.025, "the last doubling still helps, by about a point on average"
+assert abs(gap_full[0] - 0.21) < 0.005 and abs(gap_full[-1] - 0.17) < 0.005, "the gap narrows from 0.21 to 0.17"
 # 4. The underfit stump: small gap, a low plateau, and more data barely moves it.
 _, tr_stump, va_stump = curves["depth-1 stump (underfit)"]
 assert tr_stump[-1] - va_stump[-1] < 0.03, "the underfit model's curves nearly meet"
@@ -231,6 +236,7 @@ assert abs(relabel_part - overlap_part) < 0.01, "relabelling and class overlap c
 assert abs(gap_full[0] - 0.21) < 0.005 and abs(gap_full[-1] - 0.17) < 0.005, "the page quotes 0.21 -> 0.17"
 assert abs(va_full[-1] - 0.83) < 0.005 and abs(forest - 0.90) < 0.005, "the page quotes 0.83 and 0.90"
 assert forest - va_full[-1] > 0.5 * (oracle - va_full[-1]), "averaging trees recovers most of the excess error"
+assert forest - va_full[-1] > 3 * doubling_gain, "averaging 100 trees helps far more than doubling the data"
 assert forest < oracle, "the forest still does not reach the oracle"
 print("all checks passed:", f"best depth {best_depth}, overfit gap {gap_full[0]:.3f} -> {gap_full[-1]:.3f},",
       f"stump gap at full size {tr_stump[-1] - va_stump[-1]:.3f}, noise {noise_part:.3f}, forest {forest:.3f}")
