@@ -8,7 +8,7 @@ PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser serve build test pdf bench lock clean
+.PHONY: help setup browser serve build test pdf offline bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -37,6 +37,15 @@ build: setup  ## strict build into site/
 pdf: setup browser  ## build the site with its one-page print edition and print it to site/ml-interview-guide.pdf
 	PRINT_SITE=true $(BIN)/mkdocs build
 	$(BIN)/python scripts/make_pdf.py site
+
+OFFLINE_DIR := .cache/offline
+offline: setup  ## zip the offline edition (opens from file://, search too) to site/ml-interview-guide-offline.zip
+	rm -rf $(OFFLINE_DIR)/ml-interview-guide
+	OFFLINE=true $(BIN)/mkdocs build --site-dir $(OFFLINE_DIR)/ml-interview-guide
+	$(BIN)/python scripts/make_offline.py $(OFFLINE_DIR)/ml-interview-guide $(OFFLINE_DIR)/ml-interview-guide-offline.zip
+	$(BIN)/mkdocs build  # the site again: it publishes the zip, and every page says its size (hooks/offline.py)
+	@if [ -f $(OFFLINE_DIR)/ml-interview-guide/ml-interview-guide.pdf ]; then \
+	  cp $(OFFLINE_DIR)/ml-interview-guide/ml-interview-guide.pdf site/; fi  # keep the PDF `make pdf` printed
 
 test: setup browser  ## run every test (what CI runs)
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ files included), the pinned environment (`constraints.txt`) and the Python versi
 re-runs only the notebooks that import it.
 
 Notebooks that need running run at once, as many at a time as the machine has cores, each in its own kernel on
-IPC sockets (no TCP ports to race for). The build logs one line per notebook as it finishes (executed or from
+IPC sockets (no TCP ports to race for) with one math-library thread. The build logs one line per notebook as it finishes (executed or from
 cache, its time, n of N) and a summary of the slowest. A cell that raises fails the build naming the notebook, the
 cell and the traceback; a kernel that dies fails it naming the notebook. Each notebook's File is then pointed at its
 executed copy (`abs_src_path`), which `notebooks.py` publishes and mkdocs-jupyter renders.
@@ -92,6 +92,12 @@ def cache_key(source: bytes, root: Path) -> str:
     return digest.hexdigest()
 
 
+def kernel_environment() -> dict[str, str]:
+    """The build's environment with one BLAS/OpenMP thread per kernel: kernels already run one per core, and
+    oversubscribed math threads made small solves ten times slower (results also stop depending on the core count)."""
+    return {**os.environ, **{name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
+
+
 async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str) -> nbformat.NotebookNode:
     """Run every cell of a jupytext notebook in a fresh kernel; PluginError names the failing cell."""
     try:
@@ -102,7 +108,7 @@ async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str) -> n
     client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT_S, allow_errors=False,
                             resources={"metadata": {"path": str(cwd)}})
     try:
-        await client.async_execute(cleanup_kc=True)
+        await client.async_execute(cleanup_kc=True, env=kernel_environment())
     except CellExecutionError as error:
         failed = next((i for i, c in enumerate(notebook.cells, 1) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
         raise PluginError(f"{src_uri}: cell {failed} raised {error.ename}: {error.evalue}\n{error}") from error

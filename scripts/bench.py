@@ -42,9 +42,11 @@ NOTEBOOK_TIME = re.compile(r"notebook time ([\d.]+) s on (\d+) workers")
 COPIED = ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src", "scripts")
 
 
-def build(project: Path = ROOT, *, site_dir: Path | None = None, print_site: bool = False) -> tuple[float, str]:
-    """Seconds a strict `mkdocs build` of `project` takes, and its log."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRINT_SITE": "true" if print_site else "false"}
+def build(project: Path = ROOT, *, site_dir: Path | None = None, print_site: bool = False,
+          offline: bool = False) -> tuple[float, str]:
+    """Seconds a strict `mkdocs build` of `project` takes (the offline edition if asked), and its log."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRINT_SITE": "true" if print_site else "false",
+           "OFFLINE": "true" if offline else "false", "OFFLINE_PDF": "none"}
     command = [MKDOCS, "build"] + (["--site-dir", str(site_dir)] if site_dir else [])
     start = time.perf_counter()
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=env)
@@ -189,6 +191,13 @@ def main() -> None:
     printing = time.perf_counter() - start
     pdf = SITE / "ml-interview-guide.pdf"
     from pypdf import PdfReader
+    from make_offline import make_zip
+
+    with tempfile.TemporaryDirectory() as scratch:
+        edition = Path(scratch) / "ml-interview-guide"
+        offline_build, _ = build(site_dir=edition, offline=True)
+        offline_zip = make_zip(edition, Path(scratch) / "offline.zip").stat().st_size
+        offline_unzipped = sum(p.stat().st_size for p in edition.rglob("*") if p.is_file())
 
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {cores} cores.\n")
     print("| Measure | Value | Budget |\n| --- | ---: | ---: |")
@@ -201,6 +210,8 @@ def main() -> None:
     row("build with the print edition (`make pdf`)", f"{with_print:.1f} s")
     row("printing the PDF", f"{printing:.1f} s ({len(PdfReader(pdf).pages)} pages, {pdf.stat().st_size / 1e6:.1f} MB)",
         "≤ 60 s with the build", with_print + printing <= 60)
+    row("offline edition (`make offline`, without the PDF)", f"{offline_zip / 1e6:.1f} MB zip "
+        f"({offline_unzipped / 1e6:.1f} MB unzipped), its build {offline_build:.1f} s")
     row("search index", f"{(SITE / 'search' / 'search_index.json').stat().st_size / 1024:.0f} KB "
         f"({gzip_kb(SITE / 'search' / 'search_index.json'):.0f} KB gzip)")
     weights = page_weights(SITE)

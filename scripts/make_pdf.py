@@ -21,12 +21,15 @@ FOOTER = ('<div style="width:100%;font-size:8px;color:#555;text-align:center;fon
 MATH_RENDERED = """() => [...document.querySelectorAll('.arithmatex')].every(el => el.querySelector('.katex'))"""
 
 
-def print_pdf(browser, base_url: str, out: Path) -> Path:
-    """Print the print-site page served at `base_url` to `out` with an already launched Chromium."""
+def print_pdf(browser, base_url: str, out: Path, *, hide: tuple[str, ...] | list[str] = ()) -> Path:
+    """Print the print-site page served at `base_url` to `out` with an already launched Chromium (leaving out the
+    elements the CSS selectors `hide` match: scripts/pdf_projection.py measures parts of the book that way)."""
     page = browser.new_page()
     page.goto(base_url + "print_page/", wait_until="networkidle")
     page.wait_for_function(MATH_RENDERED, timeout=60_000)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    for selector in hide:
+        page.add_style_tag(content=f"{selector} {{ display: none !important; }}")
     page.emulate_media(media="print", color_scheme="light")
     page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
              display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,

@@ -19,9 +19,12 @@ sys.path[:0] = [str(ROOT / "hooks"), str(ROOT / "scripts")]
 from local_site import launch_chromium, serve  # noqa: E402  (scripts/ is on the path only from here)
 
 
-def run_build(project: Path, site_dir: Path, *, print_site: bool = False) -> subprocess.CompletedProcess:
-    """Run a strict `mkdocs build` of `project` into `site_dir` (with the print edition if asked); return it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRINT_SITE": "true" if print_site else "false"}
+def run_build(project: Path, site_dir: Path, *, print_site: bool = False, offline: bool = False,
+              env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a strict `mkdocs build` of `project` into `site_dir` (with the print edition, or as the offline edition,
+    if asked; `env` adds variables); return it."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PRINT_SITE": "true" if print_site else "false",
+           "OFFLINE": "true" if offline else "false", **(env or {})}
     return subprocess.run([*MKDOCS, "build", "--site-dir", str(site_dir)], cwd=project, env=env,
                           capture_output=True, text=True, timeout=900)
 
@@ -42,6 +45,31 @@ def site(tmp_path_factory, worker_id) -> Path:
                 failure.write_text(result.stderr[-6000:], encoding="utf-8")
     assert not failure.exists(), f"the site does not build:\n{failure.read_text(encoding='utf-8')}"
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def offline_edition(tmp_path_factory, worker_id) -> dict:
+    """The offline edition as `make offline` makes it (OFFLINE=true build, scripts/make_offline.py), unzipped in a
+    folder of its own: {"zip": Path, "folder": Path (the unzipped top folder, resolved)}. Built once per test run
+    (first worker, under a lock, like `site`); notebooks come from the warm cache. No PDF goes in (OFFLINE_PDF)."""
+    import zipfile
+
+    from make_offline import TOP, make_zip
+
+    shared = (tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent)
+    root, failure = shared / "offline", shared / "offline-build-failed.txt"
+    archive, unzipped = root / "ml-interview-guide-offline.zip", root / "unzipped"
+    with open(shared / "offline.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not archive.exists() and not failure.exists():
+            result = run_build(ROOT, root / "build", offline=True, env={"OFFLINE_PDF": "none"})
+            if result.returncode:
+                failure.write_text(result.stderr[-6000:], encoding="utf-8")
+            else:
+                make_zip(root / "build", archive)
+                zipfile.ZipFile(archive).extractall(unzipped)
+    assert not failure.exists(), f"the offline edition does not build:\n{failure.read_text(encoding='utf-8')}"
+    return {"zip": archive, "folder": (unzipped / TOP).resolve()}
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The offline PDF: printed from the built site by Chromium, with every answered question, every concept title,
-rendered math, an outline, and pages that are not blank."""
+rendered math, an outline, and pages that are not blank. On paper, notebooks keep their text, figures and results
+but not their code (the print rules of docs/stylesheets/extra.css): that is what keeps the full book in budget."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from make_pdf import PDF_NAME, print_pdf
-from pages import concept_pages
+from pages import DOCS, concept_pages, notebooks
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +72,34 @@ def test_every_page_links_to_the_pdf(site):
         if html.parent.name in {"print_page"} or html.name == "404.html":
             continue
         assert f'{PDF_NAME}" class="md-content__button' in html.read_text(encoding="utf-8"), html
+
+
+def printed_notebooks(site) -> list[tuple[str, list[str]]]:
+    """(title, code lines) of every notebook the site publishes, read from its jupytext source."""
+    found = []
+    for path in notebooks():
+        if not (site / path.relative_to(DOCS).with_suffix("") / "index.html").is_file():
+            continue  # a notebook not in the nav yet
+        cells = re.split(r"^# %%", path.read_text(encoding="utf-8"), flags=re.M)[1:]
+        title = next(line[4:] for cell in cells if cell.startswith(" [markdown]")
+                     for line in cell.splitlines() if line.startswith("# # "))
+        code = [line for cell in cells if not cell.startswith(" [markdown]") for line in cell.splitlines()[1:]]
+        found.append((title, code))
+    return found
+
+
+def test_pdf_prints_notebooks_without_their_code_but_with_their_figures(site, pdf, pdf_text):
+    reader = PdfReader(pdf["path"])
+    starts = sorted((reader.get_destination_page_number(item), words(item.title).replace(" ", ""))
+                    for item in reader.outline if not isinstance(item, list))
+    printed = printed_notebooks(site)
+    assert printed
+    for title, code in printed:
+        asserts = [line for line in code if line.startswith("assert ") and len(words(line).split()) >= 6]
+        assert asserts, title
+        for line in asserts:
+            assert words(line) not in pdf_text, f"{title}: its code is in the PDF: {line!r}"
+        key = words(title).replace(" ", "")
+        index = next(i for i, (_, outline_title) in enumerate(starts) if outline_title == key)
+        first, end = starts[index][0], (starts[index + 1][0] if index + 1 < len(starts) else len(reader.pages))
+        assert any(reader.pages[n].images for n in range(first, max(end, first + 1))), f"{title}: no figure printed"

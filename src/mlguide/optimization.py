@@ -7,8 +7,6 @@ downloaded notebook can inline this file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 
@@ -41,6 +39,7 @@ def curvature(X) -> tuple[float, float]:
 
 
 # --8<-- [start:least_squares_sgd]
+@np.errstate(over="ignore", invalid="ignore")  # overflow is reported below
 def least_squares_sgd(X, y, lr, batch_size=None, epochs=1,
                       momentum=0.0, w0=None, seed=0) -> np.ndarray:
     """Minimise F(w) = ||X w - y||^2 / (2n) by (mini-batch) gradient descent.
@@ -52,7 +51,7 @@ def least_squares_sgd(X, y, lr, batch_size=None, epochs=1,
     momentum: beta in [0, 1), heavy ball: v <- beta v - eta g, w <- w + v,
     where g is the mean gradient over the batch (unbiased for grad F).
     Returns the path, shape (steps + 1, p), starting at w0 (default 0).
-    Raises FloatingPointError if the iterates overflow (lr too large).
+    Raises FloatingPointError if an epoch ends with non-finite weights.
     """
     X, y = _design(X, y)
     n, p = X.shape
@@ -63,22 +62,25 @@ def least_squares_sgd(X, y, lr, batch_size=None, epochs=1,
     rng = np.random.default_rng(seed)
     w = np.zeros(p) if w0 is None else np.array(w0, dtype=float).reshape(p)
     v = np.zeros(p)
-    path, t = [w.copy()], 0
+    batches = range(0, n, b)
+    path = np.empty((int(epochs) * len(batches) + 1, p))
+    path[0], t = w, 0
     for _ in range(int(epochs)):
         order = rng.permutation(n) if b < n else np.arange(n)
-        for start in range(0, n, b):
-            rows = order[start:start + b]
-            g = X[rows].T @ (X[rows] @ w - y[rows]) / len(rows)
+        Xs, ys = X[order], y[order]                  # shuffled copy, sliced below
+        for start in batches:
+            Xb, yb = Xs[start:start + b], ys[start:start + b]
+            g = Xb.T @ (Xb @ w - yb) / len(yb)
             eta = float(step(t))
             if not eta > 0:
                 raise ValueError(f"the step size must be positive, got {eta!r} at step {t}")
             v = momentum * v - eta * g
             w = w + v
-            if not np.all(np.isfinite(w)):
-                raise FloatingPointError(f"diverged at step {t}: is lr < 2 / L?")
-            path.append(w.copy())
             t += 1
-    return np.array(path)
+            path[t] = w
+        if not np.isfinite(w).all():
+            raise FloatingPointError(f"diverged by step {t}: is lr < 2 / L?")
+    return path
 # --8<-- [end:least_squares_sgd]
 
 
@@ -101,8 +103,15 @@ def heavy_ball_tuning(L: float, mu: float) -> tuple[float, float]:
 # --8<-- [end:heavy_ball_tuning]
 
 
-def least_squares_loss(X, y, w) -> float:
-    """F(w) = ||X w - y||^2 / (2n), the loss least_squares_sgd minimises."""
+def least_squares_loss(X, y, w):
+    """F(w) = ||X w - y||^2 / (2n), the loss least_squares_sgd minimises.
+
+    w: one weight vector (p,), giving a float, or a path (steps, p), giving one loss per row.
+    """
     X, y = _design(X, y)
-    r = X @ np.asarray(w, dtype=float) - y
-    return float(r @ r / (2 * len(y)))
+    W = np.asarray(w, dtype=float)
+    if W.shape[-1:] != (X.shape[1],) or W.ndim > 2:
+        raise ValueError(f"w must have shape (p,) or (steps, p) with p = {X.shape[1]}, got {W.shape}")
+    r = np.atleast_2d(W) @ X.T - y
+    loss = np.sum(r * r, axis=1) / (2 * len(y))
+    return float(loss[0]) if W.ndim == 1 else loss
