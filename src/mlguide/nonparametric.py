@@ -15,11 +15,12 @@ def knn_loo_mse(X, y, k_max: int, rows=None) -> np.ndarray:
     """Leave-one-out mean squared error of k-NN regression, for k = 1..k_max.
 
     k-NN regression predicts the mean target of the k training points
-    nearest (Euclidean) to the query. Its "fit" only stores the data,
-    so leaving point i out changes nothing but i's own prediction: the
-    mean of y over the k nearest *other* points. One neighbour search
-    therefore replaces n refits, and a running mean over the sorted
-    neighbours gives every k at once.
+    nearest (Euclidean) to the query. It has no fitting step: without
+    point i the model is the stored data minus i, so its prediction at
+    x_i is the mean of y over i's k nearest *other* points. (Other
+    points' predictions change too, but leave-one-out never uses them.)
+    One neighbour search therefore replaces n refits, and a running
+    mean over the sorted neighbours gives every k at once.
     rows: indices of the points whose leave-one-out errors are averaged
         (default: all n); a random subset makes the search cheaper.
     Returns an array whose entry k-1 is the error for k neighbours.
