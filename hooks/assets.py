@@ -1,8 +1,8 @@
 """Publish front-end assets from npm packages into the site, so that no page loads anything from a CDN.
 
-`hooks/vendor_assets.yml` lists, per package in `node_modules/`, which files go where in the site (KaTeX's script,
-stylesheet, auto-render extension and fonts; the iframe-worker shim that search needs on file://). The files are
-added to the build as generated files, never committed to `docs/`. A package that is not installed, or a glob that
+`hooks/vendor_assets.yml` lists, per package in `node_modules/`, which files go where in the site (KaTeX's stylesheet
+and fonts; the iframe-worker shim that search needs on file://). The files are added to the build as generated
+files, never committed to `docs/`. A package that is not installed, or a glob that
 matches nothing, fails the build naming the package and the path.
 """
 

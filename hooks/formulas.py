@@ -8,7 +8,9 @@ a page's worth at a time. A formula KaTeX cannot parse fails the build, naming t
 
 Rendering happens in `on_page_context`, after the search plugin has indexed the page, so the index holds the TeX
 source (short, searchable: `\\mathrm{TPR}`) rather than KaTeX's markup, and before the theme writes the page. The
-one-page print edition copied the content earlier still and renders its math in the browser.
+one-page print edition copied the content earlier (its link rewriting is quadratic in the size of the HTML, and
+KaTeX's is large), so its math is rendered in the file print-site writes, after it has written it. No page loads
+KaTeX's JavaScript.
 """
 
 from __future__ import annotations
@@ -130,22 +132,32 @@ def on_pre_build(config):
     _katex = KaTeX(Path(config["config_file_path"]).parent / ".cache" / "formulas")
 
 
-@event_priority(-50)  # after the print-site plugin keeps its copy, which renders its math in the browser
+@event_priority(-50)  # after the print-site plugin keeps its copy of the page
 def on_page_content(page_html, page, config, files):
     return NOTEBOOK_MARKDOWN.sub(lambda m: m[1] + arithmatex_markup(m[2]), page_html)
 
 
 @event_priority(-100)  # after the search plugin has indexed the TeX, before the theme renders the page
 def on_page_context(context, page, config, nav):
-    matches = list(FORMULA.finditer(page.content or ""))
-    if matches:
-        formulas = [formula_of(m, page.file.src_uri) for m in matches]
-        outputs = iter(_katex.render(formulas, page.file.src_uri))
-        page.content = FORMULA.sub(lambda m: f'<{m["tag"]} class="arithmatex">{next(outputs)}</{m["tag"]}>', page.content)
+    if page.content:
+        page.content = rendered_html(page.content, page.file.src_uri)
     return context
 
 
+def rendered_html(page_html: str, src_uri: str) -> str:
+    """`page_html` with every arithmatex formula replaced by KaTeX's HTML."""
+    matches = list(FORMULA.finditer(page_html))
+    if not matches:
+        return page_html
+    outputs = iter(_katex.render([formula_of(m, src_uri) for m in matches], src_uri))
+    return FORMULA.sub(lambda m: f'<{m["tag"]} class="arithmatex">{next(outputs)}</{m["tag"]}>', page_html)
+
+
+@event_priority(-100)  # after the print-site plugin has written its one-page edition
 def on_post_build(config):
+    print_page = Path(config["site_dir"]) / "print_page" / "index.html"
+    if print_page.is_file():
+        print_page.write_text(rendered_html(print_page.read_text(encoding="utf-8"), "print_page"), encoding="utf-8")
     _katex.close()
     _katex.save()
 

@@ -2,7 +2,8 @@
 
 Usage: make_pdf.py SITE_DIR   ->   SITE_DIR/ml-interview-guide.pdf
 Math is rendered by KaTeX before printing, collapsed answers are opened, and Chromium adds the outline (bookmarks)
-and one page-number footer.
+and one page-number footer. Chromium writes the tagged PDF's structure (which its outline needs) as loose objects; the
+file is then rewritten with object streams (pikepdf), a third smaller with the same pages, text and outline.
 """
 
 from __future__ import annotations
@@ -35,7 +36,17 @@ def print_pdf(browser, base_url: str, out: Path, *, hide: tuple[str, ...] | list
              display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
              margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
     page.close()
-    return out
+    return compact(out)
+
+
+def compact(path: Path) -> Path:
+    """Rewrite the PDF at `path` in place with object streams and recompressed streams; contents unchanged."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                 recompress_flate=True)
+    return path
 
 
 def make_pdf(site_dir: Path) -> Path:

@@ -1,10 +1,10 @@
-"""Measure what a concept page and a notebook cost the PDF, and project the PDF to the book plan's size.
+"""Measure what a concept page costs the PDF, and project the PDF to the book plan's size.
 
-Usage: pdf_projection.py SITE_DIR [CONCEPTS NOTEBOOKS]   (a site built with PRINT_SITE=true; default plan 67 40)
+Usage: pdf_projection.py SITE_DIR [CONCEPTS]   (a site built with PRINT_SITE=true; default: the plan's 67 pages)
 
-Prints the print edition three times as scripts/make_pdf.py does (everything; without the notebooks; without the
-notebooks and the concept pages, i.e. the front matter and area overviews), and reports pages, bytes and seconds per
-concept page and per notebook, and the projection: front + CONCEPTS x concept + NOTEBOOKS x notebook.
+Prints the print edition twice as scripts/make_pdf.py does (everything; and only the front matter, cover, contents,
+questions and area overviews), and reports pages, bytes and seconds per concept page and the projection:
+front + CONCEPTS x concept page. Notebooks are not printed (mkdocs.yml, print-site `exclude:`).
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from pypdf import PdfReader
 from local_site import launch_chromium, serve
 from make_pdf import print_pdf
 
-NOTEBOOK_SECTIONS = "section.print-page[id*='-notebooks-']"
 AREA_SECTIONS = "section.print-page[id*='-']"  # `<area>-<page>`: concept pages and notebooks, not `<area>` overviews
 
 
-def measure(site: Path, concepts: int, notebooks: int) -> str:
+def measure(site: Path, concepts: int) -> str:
     rows = {}
     with serve(site) as base_url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            for name, hidden in (("all", []), ("no notebooks", [NOTEBOOK_SECTIONS]),
-                                 ("front", [AREA_SECTIONS])):
+            for name, hidden in (("all", []), ("front", [AREA_SECTIONS])):
                 out = site / f"projection-{name.replace(' ', '-')}.pdf"
                 start = time.perf_counter()
                 print_pdf(browser, base_url, out, hide=hidden)
@@ -39,22 +37,17 @@ def measure(site: Path, concepts: int, notebooks: int) -> str:
         finally:
             browser.close()
     html = (site / "print_page" / "index.html").read_text(encoding="utf-8")
-    n_all = len(re.findall(r'<section class="print-page" id="[^"]*-[^"]*"', html))
-    n_nb = len(re.findall(r'<section class="print-page" id="[^"]*-notebooks-[^"]*"', html))
-    n_concept = n_all - n_nb
-    per_nb = [(rows["all"][i] - rows["no notebooks"][i]) / n_nb for i in range(3)]
-    per_concept = [(rows["no notebooks"][i] - rows["front"][i]) / n_concept for i in range(3)]
+    n_concept = len(re.findall(r'<section class="print-page" id="[^"]*-[^"]*"', html))
     front = rows["front"]
-    projected = [front[i] + concepts * per_concept[i] + notebooks * per_nb[i] for i in range(3)]
-    lines = [f"| | pages | MB | s |", "| --- | ---: | ---: | ---: |"]
-    for label, (pages, size, seconds) in (
-            (f"now ({n_concept} concept pages, {n_nb} notebooks)", rows["all"]), ("front matter", front),
-            ("per concept page", per_concept), ("per notebook", per_nb),
-            (f"projected ({concepts} concept pages, {notebooks} notebooks)", projected)):
+    per_concept = [(rows["all"][i] - front[i]) / n_concept for i in range(3)]
+    projected = [front[i] + concepts * per_concept[i] for i in range(3)]
+    lines = ["| | pages | MB | s |", "| --- | ---: | ---: | ---: |"]
+    for label, (pages, size, seconds) in ((f"now ({n_concept} concept pages)", rows["all"]), ("front matter", front),
+                                          ("per concept page", per_concept),
+                                          (f"projected ({concepts} concept pages)", projected)):
         lines.append(f"| {label} | {pages:.1f} | {size / 1e6:.2f} | {seconds:.1f} |")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    plan = [int(n) for n in sys.argv[2:4]] or [67, 40]
-    print(measure(Path(sys.argv[1]), *plan))
+    print(measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 67))

@@ -1,6 +1,6 @@
 """The offline PDF: printed from the built site by Chromium, with every answered question, every concept title,
-rendered math, an outline, and pages that are not blank. On paper, notebooks keep their text, figures and results
-but not their code (the print rules of docs/stylesheets/extra.css): that is what keeps the full book in budget."""
+rendered math, an outline, and pages that are not blank. On paper the book is the concept pages with their figures;
+the notebooks stay online (print-site's `exclude:`), which is what keeps the full book within its budget."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from make_pdf import PDF_NAME, print_pdf
-from pages import DOCS, concept_pages, notebooks
+from pages import concept_pages, notebooks
 
 
 @pytest.fixture(scope="module")
@@ -74,32 +74,24 @@ def test_every_page_links_to_the_pdf(site):
         assert f'{PDF_NAME}" class="md-content__button' in html.read_text(encoding="utf-8"), html
 
 
-def printed_notebooks(site) -> list[tuple[str, list[str]]]:
-    """(title, code lines) of every notebook the site publishes, read from its jupytext source."""
-    found = []
-    for path in notebooks():
-        if not (site / path.relative_to(DOCS).with_suffix("") / "index.html").is_file():
-            continue  # a notebook not in the nav yet
-        cells = re.split(r"^# %%", path.read_text(encoding="utf-8"), flags=re.M)[1:]
-        title = next(line[4:] for cell in cells if cell.startswith(" [markdown]")
-                     for line in cell.splitlines() if line.startswith("# # "))
-        code = [line for cell in cells if not cell.startswith(" [markdown]") for line in cell.splitlines()[1:]]
-        found.append((title, code))
-    return found
-
-
-def test_pdf_prints_notebooks_without_their_code_but_with_their_figures(site, pdf, pdf_text):
+def test_pdf_leaves_out_the_notebooks_but_keeps_their_figures(site, pdf, pdf_text):
     reader = PdfReader(pdf["path"])
-    starts = sorted((reader.get_destination_page_number(item), words(item.title).replace(" ", ""))
-                    for item in reader.outline if not isinstance(item, list))
-    printed = printed_notebooks(site)
-    assert printed
-    for title, code in printed:
-        asserts = [line for line in code if line.startswith("assert ") and len(words(line).split()) >= 6]
-        assert asserts, title
-        for line in asserts:
-            assert words(line) not in pdf_text, f"{title}: its code is in the PDF: {line!r}"
-        key = words(title).replace(" ", "")
-        index = next(i for i, (_, outline_title) in enumerate(starts) if outline_title == key)
-        first, end = starts[index][0], (starts[index + 1][0] if index + 1 < len(starts) else len(reader.pages))
-        assert any(reader.pages[n].images for n in range(first, max(end, first + 1))), f"{title}: no figure printed"
+    titles = {words(item.title) for item in reader.outline if not isinstance(item, list)}
+    for path in notebooks():
+        title = next(line[4:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# # "))
+        assert words(title) not in titles, f"{path.name}: a notebook is in the PDF"
+    figures = sum(len(page.images) for page in reader.pages)
+    shown = sum(len(re.findall(r"\]\(notebooks/figures/[\w-]+\.png\)\{ \.nb-figure", body)) for _, body in concept_pages().values())
+    assert figures >= shown, f"{figures} images in the PDF for {shown} figures on the concept pages"
+
+
+def test_pdf_is_compact(pdf):
+    pages = len(PdfReader(pdf["path"]).pages)
+    assert pdf["path"].stat().st_size / pages < 40_000, "object streams keep it near 20 KB a page"
+
+
+def test_the_print_edition_renders_its_math_at_build_time(site):
+    html = (site / "print_page" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="arithmatex"><span class="katex">' in html
+    assert '<span class="arithmatex">\\(' not in html and '<div class="arithmatex">\\[' not in html
+    assert "katex.min.js" not in html and not list((site / "assets" / "vendor" / "katex").glob("*.js"))

@@ -5,7 +5,7 @@
   <p class="guide-cover__note">
     Every figure and number in this book was computed by the notebooks when it was built. Questions are linked to
     their answers; collapsed follow-up answers are printed open.
-    Notebooks are printed with their text, figures and results but not their code: download the executed notebooks
-    from the site or the offline edition.
+    The notebooks are not printed: each concept page shows its notebook's key figure and the results its asserts
+    check, and the executed notebooks are on the site and in the offline edition.
   </p>
 </div>

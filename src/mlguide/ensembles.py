@@ -54,7 +54,9 @@ def out_of_fold_predictions(estimators, X, y, cv=5,
     means stratified folds for classifiers, plain K-fold otherwise);
     method: "predict", "predict_proba" or "decision_function". For two
     classes predict_proba keeps the positive class's column, as
-    StackingClassifier does. A meta-model fitted on these columns
+    StackingClassifier does; two classes only (for K > 2 classes
+    StackingClassifier stacks all K probability columns, and this
+    function raises). A meta-model fitted on these columns
     never sees a prediction made on a model's own training rows.
     """
     X, y = np.asarray(X), np.asarray(y)

@@ -136,8 +136,9 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With $\nu = 1$ the test error bottoms out within a few dozen trees and then climbs as later trees fit noise. Each
-# tenfold cut in $\nu$ needs several times more trees to reach its best, and the best is lower and the curve flatter
+# With $\nu = 1$ the test error bottoms out within a few dozen trees and then climbs as later trees fit noise.
+# Cutting $\nu$ tenfold needed about 13 times the trees to come within 5% of its best (19 against 247) and about 24
+# times to reach it (22 against 529); the best is lower and the curve flatter
 # after it, which makes the number of trees less critical. Fitting each tree on half the rows lowers the error
 # further at the same $\nu$. Training error keeps falling throughout, so it cannot pick the number of trees.
 
@@ -146,7 +147,8 @@ s1, s3, s10, sub = (summary[k] for k in runs)
 assert s1["best"] > 2 * s10["best"], "nu = 1 is far worse than nu = 0.1"
 assert s1["best"] > s3["best"] > s10["best"], "smaller steps reach a lower test error here"
 assert s1["within5"] < s3["within5"] < s10["within5"], "and need more trees to get there"
-assert s10["within5"] > 5 * s1["within5"]
+assert (s1["within5"], s10["within5"]) == (19, 247), "about 13 times the trees to come within 5%"
+assert (s1["at"], s10["at"]) == (22, 529), "about 24 times the trees to reach the best"
 assert s1["last"] > 1.1 * s1["best"], "nu = 1 overfits: later trees raise the test error"
 assert s10["last"] < 1.05 * s10["best"], "nu = 0.1 stays within 5% of its best up to 1,000 trees"
 assert sub["best"] < s10["best"], "subsampling half the rows helps at nu = 0.1"
