@@ -74,3 +74,13 @@ def test_spoken_words_counts_what_is_said(text, words):
 ])
 def test_source_phrasing_pattern(text, bad):
     assert bool(SOURCE_PHRASING.search(text)) is bad
+
+
+@pytest.mark.parametrize("src_uri", PAGES)
+def test_table_headers_have_words(src_uri):
+    """A header cell that is only a formula has no accessible name (axe: empty-table-header)."""
+    lines = PAGES[src_uri][1].splitlines()
+    for header, rule in zip(lines, lines[1:]):
+        if header.startswith("|") and re.match(r"^\|\s*:?-{3}", rule):
+            cells = [cell.strip() for cell in header.strip().strip("|").split("|")]
+            assert not [c for c in cells if not c or re.fullmatch(r"\$[^$]*\$", c)], f"{src_uri}: {header}"

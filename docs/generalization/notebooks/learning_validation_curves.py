@@ -219,7 +219,7 @@ assert np.all(tr_full > 0.999)
 assert gap_full[-1] < gap_full[0] - 0.03, "the overfit model's gap shrinks as the training set grows"
 assert gap_full[-1] > 0.1, "but it does not close"
 assert 0.035 < va_full[-1] - va_full[0] < 0.045, "validation accuracy rises by about 4 points from 240 to 2,400 points"
-assert sizes[half] == 1165 and 0.0 < doubling_gain < 0.025, "the last doubling still helps, by about a point on average"
+assert sizes[half] == 1165 and 0.007 < doubling_gain < 0.02, "the last doubling still helps, by about a point on average"
 assert abs(gap_full[0] - 0.21) < 0.005 and abs(gap_full[-1] - 0.17) < 0.005, "the gap narrows from 0.21 to 0.17"
 # 4. The underfit stump: small gap, a low plateau, and more data barely moves it.
 _, tr_stump, va_stump = curves["depth-1 stump (underfit)"]
