@@ -39,6 +39,7 @@ BUDGET_KB = {"notebook": 400, "concept": 150}
 ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
 IMAGE = re.compile(r'<img[^>]+src="([^"]+)"')
 NOTEBOOK_TIME = re.compile(r"notebook time ([\d.]+) s on (\d+) workers")
+NOTEBOOK_RUN = re.compile(r"notebook \d+/\d+ executed in ([\d.]+) s: (\S+)")
 COPIED = ("mkdocs.yml", "constraints.txt", "docs", "hooks", "overrides", "includes", "src", "scripts")
 
 
@@ -239,6 +240,9 @@ def main() -> None:
                 mark = "" if ok is None else (" ✓" if ok else " ✗")
                 print(f"| `{path}` | {preset} | {summary} ({min(performance)}–{max(performance)}) | "
                       f"{'perf ≥ 95, others 100' if preset == 'mobile' else ''}{mark} |")
+    print("\nNotebooks in the cold build, run two at a time (seconds of wall time each):")
+    for seconds, src_uri in sorted(((float(m[1]), m[2]) for m in NOTEBOOK_RUN.finditer(log)), reverse=True):
+        print(f"  {seconds:5.1f}  {src_uri}")
     print("\nEvery page (gzip KB, HTML+CSS+JS / figures):")
     for url, code, images in weights:
         print(f"  {url:60s} {code:7.1f} {images:7.1f}")
