@@ -47,8 +47,9 @@ offline: setup  ## zip the offline edition (opens from file://, search too) to s
 	@if [ -f $(OFFLINE_DIR)/ml-interview-guide/ml-interview-guide.pdf ]; then \
 	  cp $(OFFLINE_DIR)/ml-interview-guide/ml-interview-guide.pdf site/; fi  # keep the PDF `make pdf` printed
 
-test: setup browser  ## run every test (what CI runs)
-	$(BIN)/python -m pytest
+test: setup browser  ## run every test (what CI runs): in parallel, then the wall-clock budgets alone
+	$(BIN)/python -m pytest -m "not alone"
+	$(BIN)/python -m pytest -m alone --numprocesses=0
 
 bench: setup browser  ## measure build times, page weights and Lighthouse scores (needs npm dev packages)
 	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed

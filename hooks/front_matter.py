@@ -3,7 +3,8 @@
 A concept page is `docs/<area>/<concept>.md` (not an `index.md`, not under `contributing/`). Its front matter must
 parse as YAML and carry `title`, `description`, `aliases`, `questions`, `tags` and `level` with the right types, and
 its first line must be the H1 `# <title>`. MkDocs itself drops front matter that fails to parse without a word, so this
-hook parses it first and fails the build naming the page and the problem. Under the H1 it inserts the page's one-line
+hook parses it first and fails the build naming the page and the problem; the front matter of every other page
+(section overviews, the home page) must parse too, or MkDocs would print it as text. Under the H1 it inserts the page's one-line
 definition, its "also known as" line and its level (template: `hooks/templates/page_header.md.j2`), where both
 readers and search see them.
 """
@@ -87,6 +88,14 @@ def concept_pages(files) -> dict[str, dict]:
 
 def on_files(files, config):
     concept_pages(files)
+    for file in files.documentation_pages():
+        if not is_concept_page(file.src_uri) and file.content_string.startswith("---"):
+            _parsed_front_matter(file.src_uri, file.content_string)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_front_matter(src_uri: str, text: str) -> None:
+    split_front_matter(src_uri, text)
 
 
 def on_page_markdown(markdown, page, config, files):

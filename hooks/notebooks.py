@@ -24,7 +24,7 @@ from mkdocs.structure.files import File
 
 from notebook_execution import NOTEBOOK_GLOB
 
-MLGUIDE_IMPORT = re.compile(r"^from mlguide\.(?P<module>\w+) import .+$", re.MULTILINE)
+MLGUIDE_IMPORT = re.compile(r"^from mlguide\.(?P<module>[\w.]+) import .+$", re.MULTILINE)
 SNIPPET_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$\n?|^from __future__ import .*$\n?", re.MULTILINE)
 _notebooks: dict[str, dict] = {}  # notebook src_uri -> {"concept", "download"}, rebuilt by every on_files
 _files = None  # the build's Files, for the template links
@@ -67,11 +67,12 @@ def download_json(notebook: nbformat.NotebookNode, root: Path, src_uri: str) -> 
 
 
 def inlined_module(root: Path, module: str, src_uri: str) -> str:
-    path = root / "src" / "mlguide" / f"{module}.py"
+    relative = f"src/mlguide/{module.replace('.', '/')}.py"
+    path = root / relative
     if not path.exists():
-        raise PluginError(f"{src_uri}: imports mlguide.{module}, but {path} does not exist")
+        raise PluginError(f"{src_uri}: imports mlguide.{module}, but {relative} does not exist")
     code = SNIPPET_MARKER.sub("", path.read_text(encoding="utf-8")).strip()
-    return f"# ---- inlined from the guide's src/mlguide/{module}.py ----\n{code}\n# ---- end of mlguide/{module}.py ----"
+    return f"# ---- inlined from the guide's {relative} ----\n{code}\n# ---- end of {relative} ----"
 
 
 @event_priority(50)  # before mkdocs-jupyter wraps the files it renders

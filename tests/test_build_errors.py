@@ -44,8 +44,6 @@ PAGE_EDITS = {
     "malformed front matter": ("questions: [", "questions: [[", "{page}: front matter is not valid YAML"),
     "formula KaTeX cannot parse": ("## The short answer", "## The short answer\n\nSee $\\notacommand{{x}}$.",
                                    "{page}: KaTeX cannot render '\\\\notacommand{{x}}'"),
-    "broken link": ("## The short answer", "## The short answer\n\nSee [this](no-such-page.md).",
-                    "'{page}' contains a link 'no-such-page.md'"),
 }
 
 
@@ -54,6 +52,13 @@ def test_bad_page_edit(project_copy, tmp_path, sample, case):
     old, new, message = (text.format(**sample) for text in PAGE_EDITS[case])
     edit(project_copy / "docs" / sample["page"], old, new)
     assert message in failed_build(project_copy, tmp_path)
+
+
+def test_malformed_front_matter_on_an_overview_page(project_copy, tmp_path):
+    overview = next(p for p in sorted((project_copy / "docs").glob("*/index.md")) if p.read_text().startswith("---"))
+    edit(overview, "\ndescription: ", "\ndescription: this: breaks YAML, ")
+    log = failed_build(project_copy, tmp_path)
+    assert f"{overview.relative_to(project_copy / 'docs').as_posix()}: front matter is not valid YAML" in log
 
 
 def test_two_pages_claim_one_question(project_copy, tmp_path, sample):
@@ -85,10 +90,13 @@ def test_answered_question_still_pending(project_copy, tmp_path, sample):
     assert f"{sample['page']}: answers '{sample['qid']}'; remove it from 'pending:'" in log
 
 
-def test_broken_anchor(project_copy, tmp_path, sample):
-    edit(project_copy / "docs" / sample["page"], "## The short answer", "## The short answer\n\nSee [this](#no-such-anchor).")
+def test_broken_link_and_broken_anchor_are_both_named(project_copy, tmp_path, sample):
+    """Validation reports every bad link of a build at its end, so one build checks both kinds."""
+    edit(project_copy / "docs" / sample["page"], "## The short answer",
+         "## The short answer\n\nSee [this](no-such-page.md) and [that](#no-such-anchor).")
     log = failed_build(project_copy, tmp_path)
-    assert "no-such-anchor" in log and sample["page"] in log
+    assert f"'{sample['page']}' contains a link 'no-such-page.md'" in log
+    assert re.search(rf"{re.escape(sample['page'])}.*no-such-anchor", log), log[-2000:]
 
 
 def test_notebook_cell_that_raises(project_copy, tmp_path, sample):

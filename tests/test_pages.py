@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from conftest import ROOT
 from inventory import load_inventory
 from pages import SOURCE_PHRASING, TEMPLATE_SECTIONS, concept_pages, prose_words, sections, spoken_words, without_code
 
@@ -84,3 +85,15 @@ def test_table_headers_have_words(src_uri):
         if header.startswith("|") and re.match(r"^\|\s*:?-{3}", rule):
             cells = [cell.strip() for cell in header.strip().strip("|").split("|")]
             assert not [c for c in cells if not c or re.fullmatch(r"\$[^$]*\$", c)], f"{src_uri}: {header}"
+
+
+def test_every_abbreviation_is_used_on_some_page():
+    """The hover glossary (includes/abbreviations.md) lists only terms the guide uses: one source of truth each."""
+    docs = ROOT / "docs"
+    text = " ".join(p.read_text(encoding="utf-8") for p in [*docs.rglob("*.md"), *docs.rglob("notebooks/*.py")])
+    glossary = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+    terms = re.findall(r"^\*\[([^\]]+)\]: \S", glossary, flags=re.M)
+    assert len(terms) >= 50
+    assert len(terms) == len(set(terms)), "an abbreviation is defined twice"
+    unused = [term for term in terms if not re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text)]
+    assert not unused, f"abbreviations no page uses: {unused}"

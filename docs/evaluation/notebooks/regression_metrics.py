@@ -20,7 +20,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mlguide.regression import adjusted_r2, mae, mse, r2_score, rmse
+from mlguide.evaluation.regression import adjusted_r2, mae, mse, r2_score, rmse
 
 START = time.perf_counter()
 

@@ -26,7 +26,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier
 
-from mlguide.ranking import auc_by_ranking, f_beta, precision_recall_f1
+from mlguide.evaluation.ranking import auc_by_ranking, f_beta, precision_recall_f1
 
 START = time.perf_counter()
 

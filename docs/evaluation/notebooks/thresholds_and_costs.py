@@ -20,7 +20,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from mlguide.confusion import bayes_threshold, confusion_counts, cost_curve, rates_from_counts
+from mlguide.evaluation.confusion import bayes_threshold, confusion_counts, cost_curve, rates_from_counts
 
 START = time.perf_counter()
 

@@ -15,7 +15,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mlguide.optimization import curvature, heavy_ball_tuning, least_squares_loss, least_squares_sgd
+from mlguide.foundations.optimization import curvature, heavy_ball_tuning, least_squares_loss, least_squares_sgd
 
 # %% [markdown]
 # ## The problem: two features with correlation 0.9

@@ -24,7 +24,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.svm import SVC
 
-from mlguide.semi_supervised import propagate_labels
+from mlguide.foundations.semi_supervised import propagate_labels
 
 START = time.perf_counter()
 

@@ -21,7 +21,7 @@ from scipy import optimize, special
 from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
 from sklearn.metrics import log_loss
 
-from mlguide.losses import log_softmax, softmax_cross_entropy
+from mlguide.foundations.losses import log_softmax, softmax_cross_entropy
 
 START = time.perf_counter()
 

@@ -30,7 +30,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from mlguide.model_comparison import corrected_resampled_ttest
+from mlguide.foundations.model_comparison import corrected_resampled_ttest
 
 threadpool_limits(1)   # the build runs notebooks side by side, one per core; extra threads only contend
 START = time.perf_counter()

@@ -22,7 +22,7 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.preprocessing import SplineTransformer
 from sklearn.tree import DecisionTreeRegressor
 
-from mlguide.nonparametric import knn_loo_mse
+from mlguide.foundations.nonparametric import knn_loo_mse
 
 START = time.perf_counter()
 

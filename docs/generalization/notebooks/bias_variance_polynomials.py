@@ -18,7 +18,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mlguide.bias_variance import decompose, decompose_log_loss
+from mlguide.generalization.bias_variance import decompose, decompose_log_loss
 
 START = time.perf_counter()
 

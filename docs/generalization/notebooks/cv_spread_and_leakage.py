@@ -24,7 +24,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from mlguide.splits import forward_chaining_splits, k_fold_indices
+from mlguide.generalization.splits import forward_chaining_splits, k_fold_indices
 
 # %% [markdown]
 # ## Part 1: one hold-out split versus 5-fold CV

@@ -19,7 +19,7 @@ from sklearn.linear_model import ElasticNet, Lasso, LassoCV, LassoLarsIC, Ridge,
 from sklearn.model_selection import KFold
 from sklearn.preprocessing import StandardScaler
 
-from mlguide.regularization import ridge_closed_form, soft_threshold
+from mlguide.generalization.regularization import ridge_closed_form, soft_threshold
 
 # %% [markdown]
 # ## The data, standardized

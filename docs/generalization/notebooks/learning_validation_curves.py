@@ -19,7 +19,7 @@
 # twice with the same seed, with and without that relabelling, so we can count the changed labels exactly; the
 # points are generated cluster by cluster, so we then shuffle the rows ourselves.
 #
-# Every curve below uses the same five shuffled folds, built with `k_fold_indices` from the guide's `mlguide.splits`
+# Every curve below uses the same five shuffled folds, built with `k_fold_indices` from the guide's `mlguide.generalization.splits`
 # module and passed to scikit-learn as an explicit list of (train, test) index pairs.
 
 # %%
@@ -31,7 +31,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import cross_val_score, learning_curve, validation_curve
 from sklearn.tree import DecisionTreeClassifier
 
-from mlguide.splits import k_fold_indices
+from mlguide.generalization.splits import k_fold_indices
 
 settings = dict(n_samples=3000, n_features=8, n_informative=5, n_redundant=1, n_clusters_per_class=3,
                 class_sep=1.0, shuffle=False, random_state=1)

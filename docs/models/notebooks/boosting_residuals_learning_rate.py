@@ -19,7 +19,7 @@ from sklearn.datasets import make_friedman1
 from sklearn.ensemble import AdaBoostClassifier, GradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from mlguide.boosting import adaboost_round, adaboost_stumps, gradient_boost_squared
+from mlguide.models.boosting import adaboost_round, adaboost_stumps, gradient_boost_squared
 
 START = time.perf_counter()
 

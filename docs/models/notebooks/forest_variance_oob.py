@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.datasets import make_friedman1
 from sklearn.ensemble import RandomForestRegressor
 
-from mlguide.ensembles import variance_components
+from mlguide.models.ensembles import variance_components
 
 START = time.perf_counter()
 

@@ -22,7 +22,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from mlguide.distance import euclidean_distance, expanded_squared_distances, knn_predict, pairwise_euclidean
+from mlguide.models.distance import euclidean_distance, expanded_squared_distances, knn_predict, pairwise_euclidean
 
 # %% [markdown]
 # ## The code agrees with the libraries

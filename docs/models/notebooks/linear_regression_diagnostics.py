@@ -18,7 +18,7 @@ from scipy import optimize, stats
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LinearRegression
 
-from mlguide.linear_models import ols, vif
+from mlguide.models.linear_models import ols, vif
 
 # %% [markdown]
 # ## The worked example, and a real fit

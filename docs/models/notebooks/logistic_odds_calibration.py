@@ -22,7 +22,7 @@ from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
-from mlguide.logistic import fit_logistic_newton, logistic_standard_errors, sigmoid
+from mlguide.models.logistic import fit_logistic_newton, logistic_standard_errors, sigmoid
 
 START = time.perf_counter()
 

@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 
-from mlguide.svm import LinearSVM, dual_objective, linear_svm_dual_cd, primal_objective
+from mlguide.models.svm import LinearSVM, dual_objective, linear_svm_dual_cd, primal_objective
 
 # %% [markdown]
 # ## A linear SVM, three ways

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from mlguide.trees import best_split, entropy, gini, misclassification
+from mlguide.models.trees import best_split, entropy, gini, misclassification
 
 START = time.perf_counter()
 

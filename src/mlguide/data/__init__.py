@@ -1,0 +1,1 @@
+"""Data and features: scaling, imputation, resampling and the other steps the `data/` pages show."""

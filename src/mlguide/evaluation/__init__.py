@@ -1,0 +1,1 @@
+"""Model evaluation: confusion matrices, ranking curves and regression metrics."""

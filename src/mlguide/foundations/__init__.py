@@ -1,0 +1,1 @@
+"""Foundations: losses, optimizers and the comparisons behind choosing a model."""

@@ -1,0 +1,1 @@
+"""Generalization: the bias-variance decomposition, regularization paths and validation splits."""
