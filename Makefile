@@ -25,8 +25,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
-browser:  # Debian's Chromium and poppler for the browser and PDF tests (installed when missing, as root)
-	@bash scripts/system-packages.sh chromium poppler-utils
+browser:  # Debian's Chromium, poppler and the PDF's math font for the browser and PDF tests (installed when missing, as root)
+	@bash scripts/system-packages.sh chromium poppler-utils fonts-dejavu-extra
 
 serve: setup  ## serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

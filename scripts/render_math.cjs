@@ -1,12 +1,13 @@
 // Render TeX to HTML with the pinned npm KaTeX at build time. hooks/formulas.py keeps one process per build and
-// writes one JSON list of {tex, display} per line to stdin; for each line this writes back one JSON line with, in
-// the same order, {html} or {error} for each formula.
+// writes one JSON list of {tex, display, output} per line to stdin (output: KaTeX's "htmlAndMathml" for the site,
+// "mathml" for the print edition); for each line this writes back one JSON line with, in the same order, {html} or
+// {error} for each formula.
 const katex = require("katex");
 const readline = require("readline");
 
-const render = ({ tex, display }) => {
+const render = ({ tex, display, output }) => {
   try {
-    return { html: katex.renderToString(tex, { displayMode: display, throwOnError: true }) };
+    return { html: katex.renderToString(tex, { displayMode: display, output, throwOnError: true }) };
   } catch (error) {
     return { error: String(error.message) };
   }

@@ -107,3 +107,13 @@ def test_the_print_edition_renders_its_math_at_build_time(site):
     assert '<span class="arithmatex"><span class="katex">' in html
     assert '<span class="arithmatex">\\(' not in html and '<div class="arithmatex">\\[' not in html
     assert "katex.min.js" not in html and not list((site / "assets" / "vendor" / "katex").glob("*.js"))
+
+
+def test_pdf_math_is_set_in_a_math_font(pdf):
+    """The print edition's MathML is laid out with a font that has an OpenType MATH table (the CSS asks for one)."""
+    import pikepdf
+
+    with pikepdf.open(pdf["path"]) as document:
+        fonts = {str(font.get("/BaseFont")) for page in document.pages
+                 for font in page.get("/Resources", {}).get("/Font", {}).values()}
+    assert any("MathTeXGyre" in name for name in fonts), sorted(fonts)

@@ -8,7 +8,7 @@
 # # Feature scaling: which models care, and why
 # We check the guide's min-max code against scikit-learn's `MinMaxScaler`, work the page's small examples, and stretch
 # one feature of the wine data to see k-NN and an RBF SVM change their answers while a decision tree's predictions
-# stay identical. Then we measure how the units of the inputs slow gradient descent on least squares, and show that
+# stay identical, until the units get so small or so shifted that scikit-learn's float32 storage merges values. Then we measure how the units of the inputs slow gradient descent on least squares, and show that
 # unpenalized least squares ignores units while ridge and PCA do not.
 
 # %%
@@ -84,6 +84,10 @@ for label, data in (("clean", x), ("with outlier", x_out)):
 
 # %%
 assert np.allclose(MinMaxScaler().fit_transform(x).ravel(), [0, 1 / 3, 1 / 2, 2 / 3, 1])
+x_stats = minmax_fit(x)
+assert x_stats[0].tolist() == [2.0] and x_stats[1].tolist() == [6.0], "min 2, range 6"
+assert np.allclose(minmax_transform(x, *x_stats).ravel(), [0, 1 / 3, 1 / 2, 2 / 3, 1])
+assert minmax_transform([[11.0]], *x_stats)[0, 0] == 1.5, "a new value 11 maps to (11 - 2) / 6 = 1.5, not clipped"
 assert np.allclose(StandardScaler().fit_transform(x).ravel(), [-1.5, -0.5, 0, 0.5, 1.5])
 assert np.allclose(RobustScaler().fit_transform(x).ravel(), [-1.5, -0.5, 0, 0.5, 1.5])
 mm_out = MinMaxScaler().fit_transform(x_out).ravel()
@@ -187,9 +191,9 @@ assert abs(mean_range[100] - 5.015) < 0.05 and abs(mean_range[10_000] - 7.703) <
 # ## Stretch one feature: k-NN and an RBF SVM change, a tree does not
 # Five-fold cross-validation on the wine data. In each fold we standardize with the training part's statistics, then
 # multiply one feature, proline, by a factor $c$ from $10^{-2}$ to $10^{3}$. That is exactly a change of the
-# feature's units. The SVM's kernel width is fixed at $\gamma = 1/13$ (one over the number of features), the value
-# `gamma="scale"` picks on standardized data, so that only the distances change. The tree is fitted with a fixed
-# `random_state`.
+# feature's units. The SVM is scikit-learn's default `SVC()`, whose kernel width $\gamma = 1/(p\,\mathrm{Var}(X))$
+# ($p = 13$ features, the variance taken over all entries of the training matrix) is recomputed on the stretched
+# data, as anyone running it would get. The tree is fitted with a fixed `random_state`.
 #
 # In raw units proline's standard deviation is 314, while the other twelve range from 0.12 to 14, so the raw data
 # resemble the right end of the sweep.
@@ -201,7 +205,7 @@ cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 folds = list(cv.split(X, y))
 models = {
     "5-NN": lambda: KNeighborsClassifier(n_neighbors=5),
-    "RBF SVM": lambda: SVC(C=1.0, gamma=1 / 13),
+    "RBF SVM": lambda: SVC(),  # gamma="scale"
     "decision tree": lambda: DecisionTreeClassifier(random_state=0),
 }
 
@@ -239,14 +243,32 @@ print("raw units:", {k: round(v, 3) for k, v in raw_acc.items()})
 print(f"sd of proline {X[:, j].std():.0f}; other sds {np.delete(X.std(axis=0), j).min():.2f} to "
       f"{np.delete(X.std(axis=0), j).max():.1f}")
 
+# what proline alone achieves (standardized), and the SVM with gamma held at 1/13, its value on standardized data
+proline_only = {name: np.mean(cv_predictions(models[name], lambda Z: Z[:, [j]]) == y) for name in ("5-NN", "RBF SVM")}
+fixed_svm = lambda: SVC(gamma=1 / 13)
+fixed_pred = np.empty_like(y)
+for tr, te in folds:
+    fixed_pred[te] = fixed_svm().fit(X[tr], y[tr]).predict(X[te])
+fixed_acc = {"raw units": np.mean(fixed_pred == y), "x1000": np.mean(cv_predictions(fixed_svm, stretch(1000)) == y)}
+Z1000 = stretch(1000)(StandardScaler().fit_transform(X))
+sq = ((Z1000[:, None, :] - Z1000[None, :, :]) ** 2).sum(-1)[~np.eye(len(X), dtype=bool)]
+print("proline alone:", {k: round(v, 3) for k, v in proline_only.items()},
+      "| SVM with gamma = 1/13:", {k: round(v, 3) for k, v in fixed_acc.items()},
+      f"| x1000: median squared distance {np.median(sq):.1e}, kernel value exp(-d2/13) = {np.exp(-np.median(sq) / 13):.0f}")
+
 # %%
 assert all(np.array_equal(p, preds["decision tree"][0]) for p in preds["decision tree"]), \
     "the tree's out-of-fold predictions are identical at every factor"
 assert round(acc["5-NN"][i1], 3) == 0.961 and round(acc["5-NN"][-1], 3) == 0.669
-assert round(acc["RBF SVM"][i1], 3) == 0.983 and round(acc["RBF SVM"][-1], 3) == 0.562
-assert acc["5-NN"][-1] < 0.7 and acc["RBF SVM"][-1] < 0.6, "stretched 1000-fold, proline swamps the distances"
+assert round(acc["RBF SVM"][i1], 3) == 0.983 and round(acc["RBF SVM"][-1], 3) == 0.730
+assert round(proline_only["5-NN"], 3) == 0.646 and round(proline_only["RBF SVM"], 3) == 0.730
+assert acc["RBF SVM"][-1] == proline_only["RBF SVM"] and acc["5-NN"][-1] < 0.7, \
+    "stretched 1000-fold, proline swamps the distances: the SVM does exactly as well as on proline alone"
 assert round(acc["decision tree"][0], 3) == 0.927 and raw_acc["decision tree"] == acc["decision tree"][0]
-assert round(raw_acc["5-NN"], 3) == 0.663 and round(raw_acc["RBF SVM"], 3) == 0.438
+assert round(raw_acc["5-NN"], 3) == 0.663 and round(raw_acc["RBF SVM"], 3) == 0.657
+# gamma held at 1/13: every kernel value between distinct points is about 0, so the SVM collapses below proline alone
+assert round(fixed_acc["raw units"], 3) == 0.438 and round(fixed_acc["x1000"], 3) == 0.562
+assert np.median(np.exp(-sq / 13)) < 1e-100
 assert round(X[:, j].std()) == 314
 other_sd = np.delete(X.std(axis=0), j)
 assert round(other_sd.min(), 2) == 0.12 and round(other_sd.max()) == 14
@@ -254,9 +276,12 @@ assert round(other_sd.min(), 2) == 0.12 and round(other_sd.max()) == 14
 # %% [markdown]
 # ## Gradient descent on least squares, in three sets of units
 # The diabetes data (442 patients, ten features in their original units, such as age in years and blood pressure in
-# mm Hg, and six blood serum measurements s1 to s6) with an intercept column. Gradient descent on the mean squared error $\frac{1}{2n}\lVert y - Aw\rVert^2$,
-# step $1/L$ with $L$ the largest eigenvalue of the Hessian $A^\top A/n$, from $w = 0$. The worst direction's error
-# shrinks by a factor $1 - 1/\kappa$ per step, with $\kappa$ the Hessian's condition number.
+# mm Hg, and six blood serum measurements s1 to s6) with an intercept column. Gradient descent on half the mean
+# squared error, $\frac{1}{2n}\lVert y - Aw\rVert^2$, step $1/L$ with $L$ the largest eigenvalue of the Hessian
+# $A^\top A/n$, from $w = 0$. The worst direction's parameter error shrinks by a factor $1 - 1/\kappa$ per step, with
+# $\kappa$ the Hessian's condition number, so a factor $\varepsilon$ takes at most about $\kappa\ln(1/\varepsilon)$
+# steps. The loss gap is quadratic in the error and shrinks by $(1 - 1/\kappa)^2$ along that direction, and how long
+# it takes depends on how much of the starting gap lies there.
 
 # %%
 Xd, yd = load_diabetes(return_X_y=True, scaled=False)
@@ -280,9 +305,17 @@ for name, Z in designs.items():
         gap.append(0.5 * np.mean(r**2) - f_star)
         w -= (A.T @ r / len(A)) / L
     gaps[name] = np.array(gap) / gap[0]
+    if name == "standardized":  # share of the starting gap along the slowest eigenvector of H
+        lam, V = np.linalg.eigh(H)
+        parts = lam * (V.T @ w_star) ** 2
+        slow_share = parts[0] / parts.sum()
     print(f"{name:>12}: kappa = {kappas[name]:.3g}, loss gap after {steps} steps = {gaps[name][-1]:.1e} of the start")
 hit = int(np.argmax(gaps["standardized"] < 1e-6))
 print("standardized reaches 1e-6 of the starting gap at step", hit)
+predicted = kappas["standardized"] / 2 * np.log(slow_share / 1e-6)
+print(f"slowest direction carries {slow_share:.1e} of the starting gap; (kappa/2) ln(share/1e-6) = {predicted:.0f} "
+      f"steps; worst cases: kappa ln(1e6) = {kappas['standardized'] * np.log(1e6):.0f} for the parameter error, "
+      f"half that for the loss gap")
 scaled_uncentred = np.column_stack([np.ones(len(Xd)), Xd / Xd.std(axis=0)])
 kappa_uncentred = np.linalg.cond(scaled_uncentred.T @ scaled_uncentred)
 corr_eig = np.linalg.eigvalsh(np.corrcoef(Xd.T))
@@ -298,6 +331,8 @@ assert round(np.corrcoef(Xd[:, 4], Xd[:, 5])[0, 1], 2) == 0.90, "s1 and s2 corre
 assert f"{kappa_uncentred:.2g}" == "2.5e+05", "scaling without centring leaves the intercept badly conditioned"
 assert f"{gaps['raw units'][-1]:.1e}" == "2.0e-02" and f"{gaps['min-max'][-1]:.1e}" == "5.6e-04", "still far off"
 assert hit == 1585 and gaps["standardized"][-1] < 2e-7
+assert f"{slow_share:.1e}" == "8.5e-04" and abs(predicted - hit) < 3, "little of the gap starts in the slow direction"
+assert hit < kappas["standardized"] / 2 * np.log(1e6) < kappas["standardized"] * np.log(1e6)
 
 # %% [markdown]
 # ## The key figure
@@ -327,16 +362,23 @@ fig.tight_layout()
 # A split asks "is $x_j \le t$?". An increasing map $g$ of a feature keeps the order of its values, so the same
 # partitions of the training rows are on offer, with the same impurities: the tree's structure is the same. The
 # threshold, though, is placed at the midpoint between two neighbouring training values $a < b$ *in the units the tree
-# sees*. An affine map sends midpoints to midpoints, so predictions on new data are identical too. The logarithm does
-# not: its threshold $(\log a + \log b)/2$ is $\log\sqrt{ab}$, so a test value between the geometric mean
-# $\sqrt{ab}$ and the arithmetic mean $(a + b)/2$ takes the other branch.
+# sees*. An affine map sends midpoints to midpoints, so in exact arithmetic predictions on new data are identical too.
+# The logarithm does not: its threshold $(\log a + \log b)/2$ is $\log\sqrt{ab}$, so a test value between the
+# geometric mean $\sqrt{ab}$ and the arithmetic mean $(a + b)/2$ takes the other branch.
 #
-# Over 20 random train/test splits we compare a tree on raw features with trees on three transforms of every
-# feature: a power-of-two scale (exact in floating point), a general affine map (random scales from $10^{-3}$ to
-# $10^{3}$ and shifts), and the logarithm.
+# scikit-learn does not compute exactly. It stores features as float32 (about 7 significant digits), and its splitter
+# treats two values within `FEATURE_THRESHOLD` $= 10^{-7}$ (absolute) of each other as tied, offering no split
+# between them. A map that shrinks the gaps between values below $10^{-7}$, or a shift that pushes them below the
+# float32 spacing (0.0625 near $10^6$; most wine values are recorded to 0.01), merges values and removes splits.
+#
+# Over 20 random train/test splits we compare a tree on raw features with trees on transforms of every feature: a
+# power-of-two scale (exact in floating point), a general affine map (random scales from $10^{-3}$ to $10^{3}$ and
+# shifts), the logarithm, and two ordinary changes of units that go wrong: $\times 10^{-6}$ (milligrams to
+# kilograms) and $+10^{6}$.
 
 # %%
-changed = {"power of two": [], "general affine": [], "log": []}
+changed = {"power of two": [], "general affine": [], "log": [], "x 1e-6": [], "+ 1e6": []}
+trees_changed = {"x 1e-6": 0, "+ 1e6": 0}
 n_test = ties = 0
 rng = np.random.default_rng(2)
 
@@ -363,9 +405,15 @@ for seed in range(20):
     pow2 = 2.0 ** rng.integers(-10, 11, size=X.shape[1])
     scale, shift = 10.0 ** rng.uniform(-3, 3, size=X.shape[1]), rng.normal(scale=100, size=X.shape[1])
     base = DecisionTreeClassifier(random_state=0).fit(Xtr, ytr)
-    maps = {"power of two": lambda Z: Z * pow2, "general affine": lambda Z: Z * scale + shift, "log": np.log}
+    maps = {"power of two": lambda Z: Z * pow2, "general affine": lambda Z: Z * scale + shift, "log": np.log,
+            "x 1e-6": lambda Z: Z * 1e-6, "+ 1e6": lambda Z: Z + 1e6}
     for name, g in maps.items():
         tree = DecisionTreeClassifier(random_state=0).fit(g(Xtr), ytr)
+        if name in trees_changed:  # not invariant in float32: count what changes
+            same = tree.tree_.node_count == base.tree_.node_count and np.array_equal(tree.apply(g(Xtr)), base.apply(Xtr))
+            trees_changed[name] += not same
+            changed[name] += [(seed, int(i)) for i in np.flatnonzero(tree.predict(g(Xte)) != base.predict(Xte))]
+            continue
         assert np.array_equal(tree.tree_.feature, base.tree_.feature), "same features at the same nodes"
         assert np.array_equal(tree.apply(g(Xtr)), base.apply(Xtr)), "same partition of the training rows"
         flipped = np.flatnonzero(tree.predict(g(Xte)) != base.predict(Xte))
@@ -378,12 +426,21 @@ for seed in range(20):
     n_test += len(Xte)
 print({k: len(v) for k, v in changed.items()}, "test predictions changed, of", n_test)
 print("test points lying exactly on a threshold of their path:", ties)
+print("splits (of 20) where the tree itself changed:", trees_changed)
+hue = names.index("hue")  # recorded to 0.001-0.01, so x 1e-6 puts most gaps below 1e-7
+hue_leaves = [DecisionTreeClassifier(random_state=0).fit(X[:, [hue]] * c, y).get_n_leaves() for c in (1, 1e-6)]
+print(f"a tree on hue alone: {hue_leaves[0]} leaves, {hue_leaves[1]} after x 1e-6; float32 spacing near 1e6 "
+      f"{np.spacing(np.float32(1e6))}, near 1.7e9 (a Unix time in seconds) {np.spacing(np.float32(1.7e9))}")
 
 # %%
 assert len(changed["power of two"]) == 0, "an exact rescaling changes no prediction"
-assert len(changed["general affine"]) == 0, "nor did these general affine maps"
-assert ties == 3, "3 test values sit exactly on a threshold (midway between two training values): only these could flip by rounding"
+assert len(changed["general affine"]) == 0, "nor did these general affine maps, whose gaps stay far above 1e-7"
+assert ties == 3, "3 test values sit exactly on a threshold (midway between two training values); none flipped here"
 assert len(changed["log"]) == 4, "a log transform keeps the training partition but moves 4 of 1,080 predictions"
+assert (len(changed["x 1e-6"]), len(changed["+ 1e6"])) == (67, 49), "tiny or shifted units merge values in float32"
+assert trees_changed == {"x 1e-6": 19, "+ 1e6": 13}, "and change the tree in most splits"
+assert hue_leaves == [52, 2], "hue x 1e-6: almost every gap is below FEATURE_THRESHOLD"
+assert np.spacing(np.float32(1e6)) == 0.0625 and np.spacing(np.float32(1.7e9)) == 128
 
 # %% [markdown]
 # Those ties can flip. Two training values, 1.27 (class 0) and 1.29 (class 1), give the threshold 1.28, and a test

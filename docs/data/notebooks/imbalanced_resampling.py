@@ -136,9 +136,9 @@ print(f"{y_small.sum()} positives in the small set")
 # neighbour distance away, so the held-out positive finds its own relatives among its neighbours, and the estimate
 # approaches a perfect AUC. Resampling inside the folds gives an estimate close to what fresh data shows.
 #
-# Against the baseline, the two methods go opposite ways on fresh data. About 25 copies of each positive fill a
-# query's 15 neighbours with copies of the one nearest positive, so random oversampling turns 15-nearest neighbours
-# into something close to 1-nearest neighbour and lowers the AUC; SMOTE's spread-out points smooth the positive
+# Against the baseline, the two methods go opposite ways on fresh data. With about 25 copies of each positive, the
+# copies of a query's nearest positive fill most of its 15 neighbours, so the score hinges on that single positive:
+# random oversampling makes the model memorise and lowers the AUC. SMOTE's spread-out points smooth the positive
 # region and raise it.
 
 # %% [markdown]

@@ -79,7 +79,14 @@ plt.show()
 # ## The bound is tight
 # Take two neighbouring datasets whose means differ by the full $\Delta f$: one record is 0 in $D$ and 1 in $D'$. The
 # event "the release is at most the mean of $D$" has probability $1/2$ under $D$ and $\tfrac12 e^{-\varepsilon}$ under
-# $D'$, a ratio of exactly $e^{\varepsilon}$: the Laplace mechanism spends its whole budget on that event.
+# $D'$, a ratio of exactly $e^{\varepsilon}$: the Laplace mechanism spends its whole budget on that event. Read
+# backwards, this is an audit: an event with probabilities $P$ under $D$ and $Q$ under $D'$ proves
+# $\varepsilon \ge \ln(P/Q)$ (with $\delta = 0$), so the measured ratio gives an empirical lower bound on $\varepsilon$.
+#
+# The same releases also play a membership game: the attacker sees one release and must say whether the record was
+# 0 ($D$) or 1 ($D'$), each with probability $\tfrac12$. The likelihood ratio grows with the release, so the best test
+# answers $D'$ above the midpoint of the two means, and is right with probability $1 - \tfrac12 e^{-\varepsilon/2}$
+# (0.70 at $\varepsilon = 1$), below the DP cap $e^\varepsilon/(1 + e^\varepsilon) = 0.73$ that the page derives.
 
 # %%
 x_d = x1000.copy()
@@ -90,8 +97,15 @@ eps_check, m_d = 1.0, x_d.mean()
 out_d = laplace_mechanism(np.full(200_000, m_d), 1 / 1_000, eps_check, rng=3)
 out_d2 = laplace_mechanism(np.full(200_000, x_d2.mean()), 1 / 1_000, eps_check, rng=4)
 tail_ratio = np.mean(out_d <= m_d) / np.mean(out_d2 <= m_d)
+eps_audit = np.log(tail_ratio)                         # empirical lower bound on epsilon
 print(f"P(release <= mean of D): {np.mean(out_d <= m_d):.4f} under D, {np.mean(out_d2 <= m_d):.4f} under D'; "
-      f"ratio {tail_ratio:.3f}, e^eps = {np.e:.3f}")
+      f"ratio {tail_ratio:.3f}, e^eps = {np.e:.3f}; audited epsilon {eps_audit:.3f}")
+midpoint = (m_d + x_d2.mean()) / 2
+game_acc = (np.mean(out_d <= midpoint) + np.mean(out_d2 > midpoint)) / 2
+game_formula = 1 - np.exp(-eps_check / 2) / 2
+dp_cap = np.exp(eps_check) / (1 + np.exp(eps_check))
+print(f"best membership test on one release: accuracy {game_acc:.4f} (formula {game_formula:.4f}); "
+      f"DP cap {dp_cap:.4f}")
 
 # %% [markdown]
 # ## Membership inference on an overfit and a regularised model
@@ -172,8 +186,11 @@ for n in sizes:
     assert np.all(np.abs(mae[n] / formula[n] - 1) < 0.10), n
 # Privacy noise drops below the sampling error at epsilon about 0.78, 0.25 and 0.08 for n = 100, 1,000, 10,000.
 assert [round(crossover[n], 2) for n in sizes] == [0.78, 0.25, 0.08]
-# The bound is tight: the tail-probability ratio is e^epsilon within 3%.
-assert abs(tail_ratio / np.e - 1) < 0.03
+# The bound is tight: the tail-probability ratio is e^epsilon within 3%, so the audit recovers epsilon = 1 within 0.03.
+assert abs(tail_ratio / np.e - 1) < 0.03 and abs(eps_audit - eps_check) < 0.03
+# The best membership test on a Laplace release at epsilon = 1 is right 1 - exp(-1/2) / 2 = 0.70 of the time (within
+# 0.005, about 7 standard errors with 200,000 draws each), below the DP cap e / (1 + e) = 0.73.
+assert abs(game_acc - game_formula) < 0.005 and round(game_acc, 2) == 0.70 and game_acc < dp_cap
 # Membership inference: well above chance on the full-depth forest (over 0.62 in every run), about 0.5 on the forest
 # with large leaves (within 0.03 in every run), and on the overfit forest the loss threshold beats the
 # "correct = member" attack, half the accuracy gap, by over 0.05.
@@ -185,7 +202,9 @@ assert full["gap"] > 0.1 and reg["gap"] < 0.03
 # The numbers the page quotes: attack accuracy 0.68 and 0.51, accuracy gaps 0.14 and 0.02.
 assert round(full["attack"], 2) == 0.68 and round(reg["attack"], 2) == 0.51
 assert round(full["gap"], 2) == 0.14 and round(reg["gap"], 2) == 0.02
-# The DP cap on a balanced membership game, e^eps / (1 + e^eps) with delta = 0, is 0.73 at epsilon = 1.
-assert round(np.e / (1 + np.e), 2) == 0.73
+# The DP cap on a balanced membership game, e^eps / (1 + e^eps) with delta = 0, is 0.73 at epsilon = 1; at
+# epsilon = 8 it is 0.9997, useless, while TPR <= e^eps FPR caps an attack at FPR 0.1% to TPR 0.27% at epsilon = 1.
+assert round(dp_cap, 2) == 0.73 and np.exp(8) / (1 + np.exp(8)) > 0.9996
+assert round(np.e * 0.001, 5) == 0.00272
 elapsed = time.perf_counter() - START
 print(f"all checks passed in {elapsed:.1f} s")

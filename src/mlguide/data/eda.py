@@ -112,10 +112,11 @@ def leak_score(X, y, n_bins: int = 10) -> np.ndarray:
     X holds numeric columns (a 2-D array or a sequence of 1-D columns; encode categories as numbers
     first). The column is cut into bins (its distinct values if it has at most `n_bins`, else `n_bins` quantile
     bins), missing values (NaN) get a bin of their own, and every row is scored by its bin's share of
-    positives. The AUC of that score is the largest AUC any score that is constant within the bins can
-    reach, so it catches non-monotone relationships and informative missingness that a correlation
-    misses. It is measured on the rows it was fitted to: an irrelevant column scores a little above 0.5,
-    more so with many bins and few rows. A column scoring far above every other one is a leak suspect.
+    positives. On these rows, the AUC of that score is the largest AUC any score that is constant within
+    the bins can reach, so it catches non-monotone relationships and informative missingness that a
+    correlation misses. It is measured on the rows it was fitted to: an irrelevant column scores a little
+    above 0.5, more so with many bins and few rows, so compare each column with its own scores on
+    shuffled labels. A column scoring far above every other one is a leak suspect.
     """
     columns = _columns(X)
     y = np.asarray(y)

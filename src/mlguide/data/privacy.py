@@ -22,7 +22,10 @@ def laplace_mechanism(value, sensitivity: float, epsilon: float, rng=None):
 
     Each coordinate gets independent noise with density
     exp(-|z| / b) / (2b): mean 0, mean absolute value b, variance
-    2 b^2. The release is epsilon-differentially private for f.
+    2 b^2. The release is epsilon-differentially private for f in
+    exact arithmetic only: floating-point Laplace samples leak the
+    input through their low-order bits (Mironov, 2012), so production
+    code uses a snapping or discrete Laplace mechanism (e.g. OpenDP).
     Returns a float for a scalar value, else an array of its shape.
     """
     epsilon, sensitivity = float(epsilon), float(sensitivity)
@@ -48,7 +51,8 @@ def dp_mean(x, lower: float, upper: float, epsilon: float, rng=None) -> float:
     (upper - lower) / n: the sensitivity when neighbouring datasets
     differ by replacing one record and n is public. Adds Laplace
     noise of scale (upper - lower) / (n * epsilon), whose mean
-    absolute value is exactly that scale.
+    absolute value is exactly that scale. Private in exact
+    arithmetic only (see laplace_mechanism on floating point).
     """
     x = np.asarray(x, dtype=float).ravel()
     if x.size == 0:

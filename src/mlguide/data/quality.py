@@ -69,8 +69,9 @@ def find_label_issues(labels, pred_probs):
     The confident joint C[i, j] counts rows labelled i that confidently belong to j; its off-diagonal
     entries count the suspected errors. Flagging every row counted off the diagonal is the paper's
     simplest pruning rule; cleanlab's default instead calibrates C into an estimate of the joint of
-    given and true labels and prunes that many rows per off-diagonal cell, ranked by margin. Returns (issues, C): a boolean mask of the rows counted off the
-    diagonal, and C as an integer K x K array.
+    given and true labels and prunes that many rows per off-diagonal cell, ranked by margin.
+    Returns (issues, C): a boolean mask of the rows counted off the diagonal, and C as an integer
+    K x K array.
     """
     y = np.asarray(labels)
     p = np.asarray(pred_probs, dtype=float)

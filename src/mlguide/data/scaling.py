@@ -1,15 +1,18 @@
 """Min-max scaling, fitted on training data and applied to new data, column by column.
 
 Backs the page `docs/data/feature-scaling.md` and its notebook. NumPy only, so a downloaded notebook can inline this
-file. The behaviour matches scikit-learn's `MinMaxScaler`: NaNs are ignored when fitting and kept as NaN, and a
-constant column is shifted to the low end of the target range instead of being divided by zero.
+file. For float64 input the behaviour matches scikit-learn's `MinMaxScaler`: NaNs are ignored when fitting and kept as
+NaN, and a constant column is shifted to the low end of the target range instead of being divided by zero. Two
+differences: a training column with no observed value raises a ValueError here, where scikit-learn warns and returns
+NaN; and the zero-range threshold is always float64's, where scikit-learn uses the input dtype's (for float32, a range
+below 1.2e-6 counts as constant there but not here).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# A range below this counts as zero (a constant column), as in scikit-learn's MinMaxScaler.
+# A range below this counts as zero (a constant column), as in scikit-learn's MinMaxScaler for float64 input.
 TINY_RANGE = 10 * np.finfo(np.float64).eps
 
 

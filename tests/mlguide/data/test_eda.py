@@ -183,6 +183,17 @@ def test_leak_score_noise_floor_shrinks_with_rows():
     assert floors[1] < 0.52
 
 
+def test_leak_score_noise_floor_grows_with_bins():
+    # In-sample optimism: the same useless columns score higher when cut into more bins, which is why each column
+    # is compared with its own shuffled-label scores rather than with one floor for all.
+    rng = np.random.default_rng(5)
+    n = 2000
+    y = rng.random(n) < 0.25
+    columns = [rng.normal(size=n) for _ in range(30)]
+    means = [np.mean(leak_score(columns, y, n_bins=b)) for b in (2, 10, 40)]
+    assert 0.5 < means[0] < means[1] < means[2]
+
+
 @pytest.mark.parametrize("y, n_bins", [
     ([0, 0, 0, 0], 10),          # one class only
     ([0, 1, 2, 1], 10),          # not binary

@@ -138,6 +138,27 @@ def test_out_of_fold_value_ignores_the_rows_own_label():
         assert not np.allclose(after[fold != fold[i]], before[fold != fold[i]])  # other folds' values move
 
 
+def test_scikit_learn_fit_then_transform_on_training_rows_is_in_sample():
+    # fit(X, y).transform(X) skips the cross-fitting that fit_transform does: it is the in-sample (leaky) encoding.
+    cats, y = random_data(7)
+    sk = TargetEncoder(smooth=5.0, target_type="binary").fit(cats.reshape(-1, 1), y)
+    levels, enc, prior = fit_target_encoding(cats, y, smoothing=5.0)
+    np.testing.assert_allclose(sk.transform(cats.reshape(-1, 1)).ravel(),
+                               apply_target_encoding(levels, enc, prior, cats), rtol=1e-12)
+
+
+def test_one_level_out_of_fold_value_is_the_other_folds_mean():
+    # The fold-level reversal on the page: with one level, a fold's value is the other folds' mean label, so it
+    # falls as the fold's own positive rate rises (whatever the smoothing).
+    y = np.array([1, 1, 1, 0] + [1, 0, 0, 0] + [1, 1, 0, 0], dtype=float)
+    fold = np.repeat([0, 1, 2], 4)
+    out = target_encode_out_of_fold(np.zeros(12, dtype=int), y, folds=fold, smoothing=10)
+    own_rate = np.array([y[fold == k].mean() for k in range(3)])          # 0.75, 0.25, 0.5
+    value = np.array([out[fold == k][0] for k in range(3)])
+    np.testing.assert_allclose(value, [y[fold != k].mean() for k in range(3)])
+    assert np.all(np.diff(value[np.argsort(own_rate)]) < 0)
+
+
 def test_integer_folds_are_near_equal_and_seeded():
     cats, y = random_data(6, n=103)
     a = target_encode_out_of_fold(cats, y, folds=5, seed=1)

@@ -11,15 +11,21 @@ from mlguide.data.scaling import minmax_fit, minmax_transform
 
 
 def test_page_worked_example():
-    # docs/data/feature-scaling.md: train column (2, 4, 10), so min 2 and range 8
-    X_train = np.array([[2.0], [4.0], [10.0]])
+    # docs/data/feature-scaling.md, "Worked example": training values (2, 4, 5, 6, 8), min 2 and range 6
+    X_train = np.array([[2.0], [4.0], [5.0], [6.0], [8.0]])
     data_min, data_range = minmax_fit(X_train)
-    assert data_min.tolist() == [2.0] and data_range.tolist() == [8.0]
-    assert minmax_transform(X_train, data_min, data_range).ravel().tolist() == [0.0, 0.25, 1.0]
-    # new values are mapped with the training statistics and are not clipped
-    assert minmax_transform([[6.0], [12.0], [0.0]], data_min, data_range).ravel().tolist() == [0.5, 1.25, -0.25]
+    assert data_min.tolist() == [2.0] and data_range.tolist() == [6.0]
+    assert np.allclose(minmax_transform(X_train, data_min, data_range).ravel(), [0, 1 / 3, 1 / 2, 2 / 3, 1],
+                       rtol=0, atol=1e-15)
+    # a new value 11 maps to (11 - 2) / 6 = 1.5: mapped with the training statistics, not clipped
+    assert minmax_transform([[11.0], [2.0], [0.5]], data_min, data_range).ravel().tolist() == [1.5, 0.0, -0.25]
     # the same column to (-1, 1)
-    assert minmax_transform(X_train, data_min, data_range, (-1, 1)).ravel().tolist() == [-1.0, -0.5, 1.0]
+    assert np.allclose(minmax_transform(X_train, data_min, data_range, (-1, 1)).ravel(), [-1, -1 / 3, 0, 1 / 3, 1])
+    # with the outlier 98 in place of 8: range 96, the other four squeezed into [0, 4/96] = [0, 0.042]
+    X_out = np.array([[2.0], [4.0], [5.0], [6.0], [98.0]])
+    out = minmax_transform(X_out, *minmax_fit(X_out)).ravel()
+    assert np.allclose(out, [0, 2 / 96, 3 / 96, 4 / 96, 1]) and round(out[3], 3) == 0.042
+    assert np.allclose(out, MinMaxScaler().fit_transform(X_out).ravel())
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -55,6 +61,11 @@ def test_agrees_with_exact_rational_arithmetic():
     exact = np.array([[float((Fraction(x) - Fraction(m)) / Fraction(r)) for x, m, r in zip(row, data_min, data_range)]
                       for row in X])
     assert np.abs(out - exact).max() <= 2 * np.finfo(float).eps
+    # scikit-learn's x * scale_ + min_ loses digits to cancellation here (|min / range| is about 1,600 in column 0):
+    # its error is over 100 eps, while still within the tolerance used against it above
+    sk_err = np.abs(MinMaxScaler().fit(X).transform(X) - exact).max()
+    assert np.max(np.abs(data_min / data_range)) > 1000
+    assert 100 * np.finfo(float).eps < sk_err < 8 * np.finfo(float).eps * (1 + np.max(np.abs(data_min / data_range)))
 
 
 def test_training_rows_span_the_target_range_exactly():
@@ -114,6 +125,20 @@ def test_nans_are_ignored_when_fitting_and_kept_when_transforming():
     # fitting with a NaN gives the same statistics as fitting on the observed values only
     dm, dr = minmax_fit(X_train[~np.isnan(X_train[:, 0])][:, [0]])
     assert dm[0] == data_min[0] and dr[0] == data_range[0]
+
+
+def test_divergences_from_sklearn_are_the_documented_ones():
+    # float32 input: scikit-learn's zero-range threshold is 10 * eps of the input dtype (1.2e-6 for float32), ours is
+    # always float64's, so a float32 range of 1e-6 is constant to scikit-learn and scaled to [0, 1] here
+    x32 = np.array([[0.0], [1e-6]], dtype=np.float32)
+    assert np.allclose(MinMaxScaler().fit_transform(x32).ravel(), [0.0, 1e-6])
+    assert np.allclose(minmax_transform(x32, *minmax_fit(x32)).ravel(), [0.0, 1.0])
+    # an all-NaN training column: scikit-learn warns and returns NaN for it, ours raises
+    X = np.array([[np.nan, 1.0], [np.nan, 2.0]])
+    with pytest.warns(RuntimeWarning):
+        assert np.isnan(MinMaxScaler().fit_transform(X)[:, 0]).all()
+    with pytest.raises(ValueError, match="no non-NaN"):
+        minmax_fit(X)
 
 
 def test_inputs_are_not_modified_and_lists_are_accepted():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import chi2_contingency
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.feature_selection import chi2 as sk_chi2
 from sklearn.inspection import permutation_importance as sk_permutation_importance
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import mutual_info_score
@@ -23,6 +25,29 @@ def test_worked_example_on_the_page():
     assert mutual_information(x, y) == pytest.approx(0.1308, abs=5e-5)
     # an identifier, one distinct value per row, scores H(Y) = log 2, the maximum
     assert mutual_information(np.arange(8), y) == pytest.approx(np.log(2), abs=1e-12)
+
+
+def test_worked_example_tests_g_chi2_and_permutation():
+    # G = 2 n I-hat is the likelihood-ratio statistic; the page's p-values, and why the identifier still wins on G
+    x = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    y = np.array([0, 0, 0, 1, 0, 1, 1, 1])
+    ident = np.arange(8)
+    table = lambda a: np.array([[np.sum((a == v) & (y == c)) for c in (0, 1)] for v in np.unique(a)])  # noqa: E731
+    for a, g_expected, p_g in [(x, 2.09, 0.15), (ident, 11.09, 0.13)]:
+        g, p, dof, _ = chi2_contingency(table(a), correction=False, lambda_="log-likelihood")
+        assert g == pytest.approx(2 * 8 * mutual_information(a, y), abs=1e-10)
+        assert round(g, 2) == g_expected and round(p, 2) == p_g
+    chi2_x, p_x, _, _ = chi2_contingency(table(x), correction=False)
+    chi2_id, p_id, dof_id, _ = chi2_contingency(table(ident), correction=False)
+    assert (chi2_x, round(p_x, 2)) == (pytest.approx(2.0), 0.16)
+    assert (chi2_id, dof_id, round(p_id, 2)) == (pytest.approx(8.0), 7, 0.33)
+    # a permutation test gives the identifier p = 1: every relabelling scores log 2 again
+    rng = np.random.default_rng(0)
+    assert all(mutual_information(ident, rng.permutation(y)) == pytest.approx(np.log(2)) for _ in range(20))
+    # scikit-learn's chi2 scores each one-hot column from its per-class sums: 1.0 each, adding up to the table's 2
+    one_hot = np.column_stack([x == 0, x == 1]).astype(float)
+    assert sk_chi2(one_hot, y)[0] == pytest.approx([1.0, 1.0])
+    assert sk_chi2(x[:, None], y)[0] == pytest.approx([1.0])
 
 
 def test_xor_features_score_zero_alone_and_log2_together():
