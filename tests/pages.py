@@ -35,13 +35,20 @@ def site_urls() -> list[str]:
     return sorted(urls)
 
 
+def offline_pages() -> list[str]:
+    """Folder-relative file of every page the offline edition holds (`use_directory_urls: false`, no print page, no
+    404 page), derived from the sources."""
+    sources = [path.relative_to(DOCS) for path in DOCS.rglob("*.md")] + [path.relative_to(DOCS) for path in notebooks()]
+    return sorted(source.with_suffix(".html").as_posix() for source in sources)
+
+
 def notebooks() -> list[Path]:
     return sorted(DOCS.glob("*/notebooks/*.py"))
 
 
 def without_code(markdown: str) -> str:
     """Markdown with fenced code, display math and snippet lines removed."""
-    markdown = re.sub(r"^(\s*)(```|~~~).*?^\1\2", "", markdown, flags=re.S | re.M)
+    markdown = re.sub(r"^([ \t]*)(```|~~~).*?^\1\2", "", markdown, flags=re.S | re.M)
     return re.sub(r"\$\$.*?\$\$", "", markdown, flags=re.S)
 
 

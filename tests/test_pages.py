@@ -97,3 +97,8 @@ def test_every_abbreviation_is_used_on_some_page():
     assert len(terms) == len(set(terms)), "an abbreviation is defined twice"
     unused = [term for term in terms if not re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text)]
     assert not unused, f"abbreviations no page uses: {unused}"
+
+
+def test_code_is_removed_but_the_prose_between_blocks_stays():
+    markdown = "Intro.\n\n    ```python\n    x = 1\n    ```\n\nMiddle words.\n\n```\ny = 2\n```\nEnd.\n"
+    assert without_code(markdown).split() == ["Intro.", "Middle", "words.", "End."]

@@ -364,6 +364,9 @@ for label, (mp, obs) in curves.items():
 mp_u, obs_u = curves[f"undersampled, beta = {BETA}"]
 mp_c, obs_c = curves["undersampled, corrected"]
 assert np.all(mp_u > 3 * obs_u) and np.all(np.abs(np.log(mp_c / obs_c)) < np.log(2))
+# The two lowest bins of every curve hold one to three positives each (10,000 rows a bin).
+for p_curve in (p_plain, p_under, p_corrected):
+    assert all(1 <= y_test[b].sum() <= 3 for b in np.array_split(np.argsort(p_curve), 10)[:2])
 # The correction is the inverse of Bayes' rule for the undersample: p_s = p / (p + beta (1 - p)).
 p_grid = np.linspace(0.001, 0.999, 999)
 assert np.allclose(correct_undersampled_probability(p_grid / (p_grid + BETA * (1 - p_grid)), BETA), p_grid)
