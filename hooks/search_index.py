@@ -8,6 +8,8 @@ Material's search plugin indexes each page's HTML when the page context is built
 - the code cells of notebook pages, and the hidden text of their copy buttons, carry `data-search-exclude`. They
   were a quarter of the index, and short notebook sections that merely mention a term crowded concept pages out of
   the top results. Notebook prose, outputs and headings stay searchable; code a concept page shows is indexed there.
+- the search plugin never sees that code at all: it is cut from the page's HTML just before the plugin parses it and
+  put back right after (the index is the same to the byte). Parsing it cost the warm build 13 of its 24 s.
 - the section under each interview-question heading (`#mentoring-02`) weighs QUESTION_BOOST times a plain section.
   Material ranks a page's own entry far above its sections (score × (1 + g²), g ≥ 1 for a page), so a question typed
   in full ("How does a decision tree work?") found pages that merely share its common words before the heading that
@@ -22,15 +24,38 @@ import json
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
 NOTEBOOK_CODE = re.compile(r'<div (?=class="(?:highlight-ipynb|clipboard-copy-txt)\b)')  # the cell and its copy text
+EXCLUDED_CODE = re.compile(r'<div data-search-exclude class="highlight-ipynb[^"]*"><pre[^>]*>.*?</pre></div>'
+                           r'|<div data-search-exclude class="clipboard-copy-txt"[^>]*>.*?</div>', re.DOTALL)
 QUESTION_SECTION = re.compile(r"#(?:mentoring|epam|grad)-\d+$")  # inventory ids, as hooks/questions.yml spells them
 QUESTION_BOOST = 4
 
 
 def on_page_content(html, page, config, files):
     return NOTEBOOK_CODE.sub("<div data-search-exclude ", html)
+
+
+_full_content: dict[str, str] = {}
+
+
+@event_priority(50)  # just before the search plugin (priority 0) indexes the page
+def _hide_excluded_code(context, page, config, nav):
+    if page.content and "data-search-exclude" in page.content:
+        _full_content[page.file.src_uri] = page.content
+        page.content = EXCLUDED_CODE.sub("", page.content)
+    return context
+
+
+@event_priority(-50)  # right after it, before formulas.py renders the math (-100) and the theme the page
+def _restore_excluded_code(context, page, config, nav):
+    if page.file.src_uri in _full_content:
+        page.content = _full_content.pop(page.file.src_uri)
+    return context
+
+
+on_page_context = CombinedEvent(_hide_excluded_code, _restore_excluded_code)
 
 
 @event_priority(-50)  # after the search plugin writes the index, before the offline plugin turns it into a script
