@@ -47,7 +47,8 @@ def test_the_package_has_a_subpackage_per_area_mirrored_by_the_tests():
     for module in modules:
         assert len(module.parts) == 2, f"src/mlguide/{module} is not in an area's subpackage"
         area = module.parts[0]
-        assert (ROOT / "docs" / area).is_dir(), f"src/mlguide/{area}/ names no area of docs/"
+        folder = area.replace("_", "-")  # a Python name for the docs folder: neural_networks for neural-networks/
+        assert (ROOT / "docs" / folder).is_dir(), f"src/mlguide/{area}/ names no area of docs/"
         assert (package / area / "__init__.py").is_file(), f"src/mlguide/{area}/ has no __init__.py"
         assert (ROOT / "tests" / "mlguide" / area / f"test_{module.stem}.py").is_file(), (
             f"src/mlguide/{module} has no tests/mlguide/{area}/test_{module.stem}.py")
