@@ -5,7 +5,7 @@ parse as YAML and carry `title`, `description`, `aliases`, `questions`, `tags` a
 its first line must be the H1 `# <title>`. MkDocs itself drops front matter that fails to parse without a word, so this
 hook parses it first and fails the build naming the page and the problem; the front matter of every other page
 (section overviews, the home page) must parse too, or MkDocs would print it as text. Under the H1 it inserts the page's one-line
-definition, its "also known as" line and its level (template: `hooks/templates/page_header.md.j2`), where both
+definition, its "also known as" line, its level and a link to practise its cards (template: `hooks/templates/page_header.md.j2`), where both
 readers and search see them.
 """
 
@@ -102,5 +102,6 @@ def on_page_markdown(markdown, page, config, files):
     if not is_concept_page(page.file.src_uri):
         return markdown
     heading, _, rest = markdown.lstrip("\n").partition("\n")
-    header = _TEMPLATES.get_template("page_header.md.j2").render(meta=page.meta)
+    practice = f"../practice.md?page={page.file.src_uri[: -len('.md')]}"  # concept pages sit one folder down
+    header = _TEMPLATES.get_template("page_header.md.j2").render(meta=page.meta, practice_link=practice)
     return f"{heading}\n\n{header}\n{rest}"

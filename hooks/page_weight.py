@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import posixpath
 import re
 import struct
 from pathlib import Path
@@ -27,6 +26,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+
+from site_links import resolve
 
 DROPPED_SCRIPTS = [
     re.compile(r'<script src="">\s*</script>'),
@@ -58,7 +59,7 @@ def image_bytes(src: str, page_url: str, site_dir: Path) -> bytes:
         return base64.b64decode(src.split(",", 1)[1][:64])
     if "://" in src or src.startswith("data:"):
         return b""
-    path = site_dir / posixpath.normpath(posixpath.join(posixpath.dirname(page_url.rstrip("/") + "/x"), src))
+    path = site_dir / resolve(page_url, src).partition("#")[0]
     return path.read_bytes()[:32] if path.is_file() else b""
 
 

@@ -42,6 +42,11 @@ PAGE_EDITS = {
     "claimed question without anchor": (" {{ #{qid} }}", "",
                                         "{page}: claims question '{qid}' but has no heading with that anchor"),
     "malformed front matter": ("questions: [", "questions: [[", "{page}: front matter is not valid YAML"),
+    "follow-up with an empty answer": ("## Related concepts", '??? question "What is left unsaid?"\n\n## Related concepts',
+                                       "{page}: the card 'What is left unsaid?' has an empty answer"),
+    "two follow-ups asking one question": (
+        "## Related concepts", '??? question "Asked twice?"\n    Yes.\n\n??? question "Asked twice?"\n    Yes, again.\n\n'
+        "## Related concepts", "{page}: two cards have the id"),
     "formula KaTeX cannot parse": ("## The short answer", "## The short answer\n\nSee $\\notacommand{{x}}$.",
                                    "{page}: KaTeX cannot render '\\\\notacommand{{x}}'"),
 }

@@ -196,3 +196,26 @@ def test_every_page_offers_the_zip_with_its_true_size(site_with_zip, offline_edi
                            text, re.DOTALL)
         assert button, html
         assert button.group(1).endswith(ZIP_NAME) and f">{size}</span>" in button.group(0), html
+
+
+def test_practice_works_from_the_folder_and_keeps_progress(browser, offline_edition):
+    """From file:// the cards come from cards.js (a page there cannot fetch), and progress persists in localStorage."""
+    folder = offline_edition["folder"]
+    page, errors, blocked = visit(browser, folder, (folder / CONCEPT).as_uri())
+    page.get_by_role("link", name="Practise this page").click()
+    page.wait_for_load_state("load")
+    page.locator("[data-front]").wait_for()
+    assert "practice.html?page=evaluation/roc-auc" in page.url
+    first = page.locator("[data-front]").inner_text()
+    page.keyboard.press("Space")
+    page.keyboard.press("3")
+    assert page.locator("[data-front]").inner_text() != first
+    page.reload(wait_until="load")
+    page.locator("[data-front]").wait_for()
+    assert page.locator("[data-front]").inner_text() != first, "the graded card is saved on file:// too"
+    page.keyboard.press("Space")
+    page.locator("[data-link]").click()
+    page.wait_for_load_state("load")
+    assert "evaluation/roc-auc.html#" in page.url
+    assert errors == [] and blocked == []
+    page.context.close()
