@@ -1,0 +1,1 @@
+"""Unsupervised learning and recommenders: k-means, PCA, spectral clustering and matrix factorization."""
