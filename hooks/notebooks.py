@@ -24,7 +24,8 @@ from mkdocs.structure.files import File
 
 from notebook_execution import NOTEBOOK_GLOB
 
-MLGUIDE_IMPORT = re.compile(r"^from mlguide\.(?P<module>[\w.]+) import .+$", re.MULTILINE)
+# `from mlguide.x import f, g` or the parenthesized form spread over several lines
+MLGUIDE_IMPORT = re.compile(r"^from mlguide\.(?P<module>[\w.]+) import (?:\([^)]*\)|.+)$", re.MULTILINE)
 SNIPPET_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$\n?|^from __future__ import .*$\n?", re.MULTILINE)
 _notebooks: dict[str, dict] = {}  # notebook src_uri -> {"concept", "download"}, rebuilt by every on_files
 _files = None  # the build's Files, for the template links

@@ -41,6 +41,8 @@ def test_download_is_an_executed_self_contained_notebook(path, site):
     assert code and all(cell.execution_count for cell in code), "every code cell has run"
     assert not any(o.output_type == "error" for cell in code for o in cell.outputs)
     assert not re.search(r"^from mlguide", "\n".join(c.source for c in code), flags=re.M), "mlguide must be inlined"
+    for number, cell in enumerate(code, 1):  # what a reader runs: the inlined code must still be Python
+        compile(cell.source, f"{download.name}, code cell {number}", "exec")
     assert any("image/png" in o.get("data", {}) for cell in code for o in cell.outputs), "the notebook draws a figure"
 
 

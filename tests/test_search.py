@@ -61,3 +61,41 @@ def test_the_index_leaves_out_notebook_code_but_keeps_notebook_prose(site):
         title = notebook.cells[0].source.splitlines()[0].removeprefix("# ").strip()
         assert title in [d["title"] for d in docs if d["location"] == location], f"{location}: its title is searchable"
         assert any(d["text"] for d in docs if d["location"].startswith(location)), f"{location}: its prose is indexed"
+
+
+INDEX_REQUESTED = "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/search/search_index.json'))"
+
+
+def test_the_index_is_fetched_only_after_the_page_has_loaded(browser, base_url):
+    page, errors, _ = visit(browser, base_url + "practice/")
+    page.wait_for_function(INDEX_REQUESTED)
+    timing = page.evaluate("""() => ({
+        load: performance.getEntriesByType('navigation')[0].loadEventStart,
+        index: performance.getEntriesByType('resource').find(e => e.name.endsWith('/search/search_index.json')).startTime,
+        cards: performance.getEntriesByName('practice-first-card')[0].startTime })""")
+    assert timing["index"] >= timing["load"] and timing["index"] >= timing["cards"], timing
+    assert errors == []
+    page.context.close()
+
+
+def test_reaching_for_search_fetches_the_index_before_the_page_has_loaded(browser, base_url):
+    """A reader who types at once does not wait for the page's slowest image: focusing the box sends the request."""
+    context = browser.new_context()
+    page = context.new_page()
+    held = []
+
+    def with_a_slow_image(route):  # the page as served, plus one image that holds its load event back
+        body = route.fetch().text().replace("</body>", '<img src="held.png" alt=""></body>')
+        route.fulfill(body=body, content_type="text/html")
+
+    page.route(base_url + "evaluation/roc-auc/", with_a_slow_image)
+    page.route("**/held.png", lambda route: held.append(route))
+    page.goto(base_url + "evaluation/roc-auc/", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelector('.md-search__input') && document.body.dataset.mdColorScheme")
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.readyState") != "complete" and held
+    assert not page.evaluate(INDEX_REQUESTED), "the index was requested before the page loaded or search was wanted"
+    page.locator("input.md-search__input").focus()
+    page.wait_for_function(INDEX_REQUESTED, timeout=5_000)
+    held[0].abort()
+    context.close()
