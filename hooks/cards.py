@@ -97,9 +97,11 @@ def page_cards(html: str, src_uri: str, page_url: str, meta: dict, sources: dict
     heading, answer = None, []
     for element in [*sections.get(QUESTIONS_SECTION, []), None]:
         if element is None or element.tag == "h3":
-            if heading is not None and heading.get("id") in sources:
-                qid = heading.get("id")
+            qid = heading.get("id") if heading is not None else None
+            if qid in sources:  # an inventory question: its id is the card's
                 pairs.append((qid, "question", qid, sources[qid], [heading.text or "", *heading], answer))
+            elif qid:  # a question the page asks itself (no inventory id): the page slug and the heading's anchor
+                pairs.append((f"{slug}#{qid}", "question", qid, None, [heading.text or "", *heading], answer))
             heading, answer = element, []
         elif heading is not None:
             answer.append(element)

@@ -1,0 +1,1 @@
+"""Generative models and robustness: autoencoders, the ELBO, restricted Boltzmann machines, GANs and adversarial examples."""

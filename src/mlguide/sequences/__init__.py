@@ -1,0 +1,1 @@
+"""Sequences and language: recurrent cells, attention, and the masking recipe of BERT."""
