@@ -2,16 +2,18 @@
 
 A concept page is `docs/<area>/<concept>.md` (not an `index.md`, not under `contributing/`). Its front matter must
 parse as YAML and carry `title`, `description`, `aliases`, `questions`, `tags` and `level` with the right types, and
-its first line must be the H1 `# <title>`. MkDocs itself drops front matter that fails to parse without a word, so this
+its first line must be the H1 `# <title>`. A page whose content dates (`career/recent-advances.md`) also carries
+`reviewed`, the date it was last checked, as a YAML date no later than the build's. MkDocs itself drops front matter that fails to parse without a word, so this
 hook parses it first and fails the build naming the page and the problem; the front matter of every other page
 (section overviews, the home page) must parse too, or MkDocs would print it as text. Under the H1 it inserts the page's one-line
-definition, its "also known as" line, its level and a link to practise its cards (template: `hooks/templates/page_header.md.j2`), where both
+definition, its "also known as" line, its level, the date it was last reviewed if it has one, and a link to practise its cards (template: `hooks/templates/page_header.md.j2`), where both
 readers and search see them.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import re
 from pathlib import Path
@@ -21,6 +23,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 NON_CONCEPT_DIRS = {"contributing"}
+PRACTICE_DIRS = {"career"}  # pages about answering a kind of question: the practice variant of the template
 LEVELS = ("core", "advanced")
 STRING_KEYS = ("title", "description")
 LIST_KEYS = ("aliases", "questions", "tags")
@@ -36,6 +39,10 @@ _TEMPLATES = jinja2.Environment(
 def is_concept_page(src_uri: str) -> bool:
     parts = src_uri.split("/")
     return len(parts) == 2 and parts[1].endswith(".md") and parts[1] != "index.md" and parts[0] not in NON_CONCEPT_DIRS
+
+
+def is_practice_page(src_uri: str) -> bool:
+    return is_concept_page(src_uri) and src_uri.split("/")[0] in PRACTICE_DIRS
 
 
 def split_front_matter(src_uri: str, text: str) -> tuple[dict, str]:
@@ -66,6 +73,10 @@ def validated_meta(src_uri: str, text: str) -> dict:
         raise PluginError(f"{src_uri}: front matter 'tags' must name at least the page's area")
     if meta.get("level") not in LEVELS:
         raise PluginError(f"{src_uri}: front matter 'level' must be one of {', '.join(LEVELS)}, got {meta.get('level')!r}")
+    reviewed = meta.get("reviewed")
+    if "reviewed" in meta and (not isinstance(reviewed, datetime.date) or isinstance(reviewed, datetime.datetime)
+                               or reviewed > datetime.date.today()):
+        raise PluginError(f"{src_uri}: front matter 'reviewed' must be a past date written YYYY-MM-DD, got {reviewed!r}")
     first_line = body.lstrip("\n").split("\n", 1)[0]
     if first_line.strip() != f"# {meta['title']}":
         raise PluginError(f"{src_uri}: the page must start with the H1 '# {meta['title']}', found {first_line!r}")

@@ -59,20 +59,26 @@ def tagged_figures(notebook: nbformat.NotebookNode, src_uri: str) -> dict[str, b
 
 
 def download_json(notebook: nbformat.NotebookNode, root: Path, src_uri: str) -> str:
-    """The executed notebook with each `from mlguide.<module> import ...` preceded by that module's code."""
+    """The executed notebook with each `from mlguide.<module> import ...` preceded by that module's code, and the
+    code of the `mlguide` modules that module imports before it, each module once."""
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    inlined: set[str] = set()
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.source = MLGUIDE_IMPORT.sub(lambda m: inlined_module(root, m["module"], src_uri), cell.source)
+            cell.source = MLGUIDE_IMPORT.sub(lambda m: inlined_module(root, m["module"], src_uri, inlined), cell.source)
     return nbformat.writes(notebook)
 
 
-def inlined_module(root: Path, module: str, src_uri: str) -> str:
+def inlined_module(root: Path, module: str, src_uri: str, inlined: set[str]) -> str:
     relative = f"src/mlguide/{module.replace('.', '/')}.py"
+    if module in inlined:
+        return f"# (the guide's {relative} is inlined above)"
     path = root / relative
     if not path.exists():
         raise PluginError(f"{src_uri}: imports mlguide.{module}, but {relative} does not exist")
+    inlined.add(module)
     code = SNIPPET_MARKER.sub("", path.read_text(encoding="utf-8")).strip()
+    code = MLGUIDE_IMPORT.sub(lambda m: inlined_module(root, m["module"], src_uri, inlined), code)
     return f"# ---- inlined from the guide's {relative} ----\n{code}\n# ---- end of {relative} ----"
 
 

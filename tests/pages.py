@@ -6,13 +6,20 @@ import re
 from pathlib import Path
 
 from conftest import ROOT
-from front_matter import is_concept_page, split_front_matter
+from front_matter import is_concept_page, is_practice_page, split_front_matter
 
 DOCS = ROOT / "docs"
 TEMPLATE_SECTIONS = [
     "The short answer", "Intuition", "How it works", "In code", "Pitfalls and misconceptions",
     "Interview questions", "Follow-up questions", "Related concepts", "References",
 ]
+# The practice variant (docs/career/): the short answer becomes what the interviewer is assessing and an outline.
+PRACTICE_SECTIONS = [
+    "What the interviewer is assessing", "A strong answer in outline", "A structure to follow", "Example answers",
+    "What weakens an answer", "Interview questions", "Follow-up questions", "Related concepts", "References",
+]
+PRACTICE_EXTRAS_AFTER = "A structure to follow"  # optional sections (In code, a survey) go between this and the next
+SHORT_ANSWER = {False: "The short answer", True: "What the interviewer is assessing"}
 
 
 def concept_pages() -> dict[str, tuple[dict, str]]:
@@ -23,6 +30,20 @@ def concept_pages() -> dict[str, tuple[dict, str]]:
         if is_concept_page(src_uri):
             pages[src_uri] = split_front_matter(src_uri, path.read_text(encoding="utf-8"))
     return pages
+
+
+def required_sections(src_uri: str, titles: list[str]) -> list[str]:
+    """The sections a page must have, in order; for a practice page, with the optional ones it has in their place."""
+    if not is_practice_page(src_uri):
+        return TEMPLATE_SECTIONS
+    cut = PRACTICE_SECTIONS.index(PRACTICE_EXTRAS_AFTER) + 1
+    extras = [title for title in titles if title not in PRACTICE_SECTIONS]
+    return PRACTICE_SECTIONS[:cut] + extras + PRACTICE_SECTIONS[cut:]
+
+
+def short_answer(src_uri: str, body: str) -> str:
+    """The part said aloud in about 30 seconds: the short answer, or on a practice page what is being assessed."""
+    return sections(body)[SHORT_ANSWER[is_practice_page(src_uri)]]
 
 
 def site_urls() -> list[str]:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
+from front_matter import is_practice_page
 from pages import concept_pages, notebooks
 
 
 @pytest.fixture(scope="module")
 def sample():
     """A concept page that claims a question, another page's claimed question, and a notebook with its page."""
-    pages = {src: meta for src, (meta, _) in concept_pages().items()}
+    pages = {src: meta for src, (meta, _) in concept_pages().items() if not is_practice_page(src)}
     page = next(src for src, meta in pages.items() if meta["questions"])
     other = next(meta["questions"][0] for src, meta in pages.items() if meta["questions"] and src != page)
     notebook = notebooks()[0]
@@ -59,6 +60,13 @@ def test_bad_page_edit(project_copy, tmp_path, sample, case):
     assert message in failed_build(project_copy, tmp_path)
 
 
+@pytest.mark.parametrize("value", ["last week", "2099-01-01"])
+def test_bad_review_date(project_copy, tmp_path, value):
+    edit(project_copy / "docs" / "career" / "recent-advances.md", "\nreviewed: ", f"\nreviewed: {value}\n_old: ")
+    log = failed_build(project_copy, tmp_path)
+    assert "career/recent-advances.md: front matter 'reviewed' must be a past date written YYYY-MM-DD" in log
+
+
 def test_malformed_front_matter_on_an_overview_page(project_copy, tmp_path):
     overview = next(p for p in sorted((project_copy / "docs").glob("*/index.md")) if p.read_text().startswith("---"))
     edit(overview, "\ndescription: ", "\ndescription: this: breaks YAML, ")
@@ -80,17 +88,19 @@ def test_missing_front_matter_key(project_copy, tmp_path, sample):
     assert f"{sample['page']}: front matter 'level' must be one of core, advanced, got None" in log
 
 
-def test_question_neither_answered_nor_pending(project_copy, tmp_path):
-    inventory = project_copy / "hooks" / "questions.yml"
-    text = inventory.read_text(encoding="utf-8")
-    first_pending = re.search(r"^pending:\n  - (\S+)\n", text, flags=re.M)[1]
-    edit(inventory, f"  - {first_pending}\n", "")
+def test_question_neither_answered_nor_pending(project_copy, tmp_path, sample):
+    """A page stops claiming its question, which is not pending either: the inventory has an unanswered question."""
+    page = project_copy / "docs" / sample["page"]
+    text = page.read_text(encoding="utf-8")
+    claims = re.search(r"^questions: \[(.*)\]$", text, flags=re.M)
+    kept = ", ".join(q.strip() for q in claims[1].split(",") if q.strip() != sample["qid"])
+    page.write_text(text.replace(claims[0], f"questions: [{kept}]", 1), encoding="utf-8")
     log = failed_build(project_copy, tmp_path)
-    assert f"questions.yml: no page answers {first_pending};" in log
+    assert f"questions.yml: no page answers {sample['qid']};" in log
 
 
 def test_answered_question_still_pending(project_copy, tmp_path, sample):
-    edit(project_copy / "hooks" / "questions.yml", "pending:\n", f"pending:\n  - {sample['qid']}\n")
+    edit(project_copy / "hooks" / "questions.yml", "pending: []\n", f"pending:\n  - {sample['qid']}\n")
     log = failed_build(project_copy, tmp_path)
     assert f"{sample['page']}: answers '{sample['qid']}'; remove it from 'pending:'" in log
 

@@ -145,3 +145,11 @@ def test_ids_and_guids_survive_reworded_answers(project_copy, tmp_path, site):
     assert qid in changed and len(changed) == 2, changed
     rebuilt, built = (deck_notes(s / "ml-interview-guide.apkg", tmp_path) for s in (tmp_path / "out", site))
     assert sorted(n["guid"] for n in rebuilt) == sorted(n["guid"] for n in built)
+
+
+def test_a_dated_page_header_shows_its_review_date(site):
+    """The header the front-matter hook renders (the same line as the Practise link) carries `reviewed`."""
+    src_uri = "career/recent-advances.md"
+    reviewed = concept_pages()[src_uri][0]["reviewed"]
+    html = (site / src_uri.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'Last reviewed:</strong> <time datetime="{reviewed.isoformat()}">{reviewed.day} ', html)

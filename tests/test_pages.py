@@ -1,16 +1,22 @@
-"""Concept pages follow the template in docs/contributing/writing-a-page.md."""
+"""Concept pages follow the template in docs/contributing/writing-a-page.md, practice pages its practice variant."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 
 from conftest import ROOT
 from inventory import load_inventory
-from pages import SOURCE_PHRASING, TEMPLATE_SECTIONS, concept_pages, prose_words, sections, spoken_words, without_code
+from front_matter import is_practice_page
+from pages import (
+    SOURCE_PHRASING, concept_pages, prose_words, required_sections, sections, short_answer, spoken_words, without_code,
+)
 
 PAGES = concept_pages()
+PRACTICE = [src_uri for src_uri in PAGES if is_practice_page(src_uri)]
+DATED = ["career/recent-advances.md"]  # content that goes stale: it says when it was last checked
 
 
 def test_there_are_concept_pages():
@@ -20,7 +26,28 @@ def test_there_are_concept_pages():
 @pytest.mark.parametrize("src_uri", PAGES)
 def test_sections_follow_the_template(src_uri):
     _, body = PAGES[src_uri]
-    assert list(sections(body)) == TEMPLATE_SECTIONS
+    titles = list(sections(body))
+    assert titles == required_sections(src_uri, titles)
+    assert len(titles) <= len(required_sections(src_uri, [])) + 2, "at most two optional sections"
+
+
+def test_the_practice_variant_is_checked():
+    assert required_sections("career/x.md", ["A", "B"])[3:5] == ["A", "B"]
+    assert required_sections("models/x.md", ["A"]) == required_sections("models/y.md", [])
+    assert len(PRACTICE) >= 4, "the practice and career pages"
+
+
+@pytest.mark.parametrize("src_uri", PRACTICE)
+def test_practice_page_has_an_outline_and_labelled_examples(src_uri):
+    parts = sections(PAGES[src_uri][1])
+    steps = re.findall(r"^\d+\. \S", parts["A strong answer in outline"], flags=re.M)
+    assert 3 <= len(steps) <= 7, f"{src_uri}: the outline has {len(steps)} numbered steps; give 3-7"
+    assert spoken_words(parts["A strong answer in outline"]) <= 130, "an outline is said in about 45 s"
+    examples = re.split(r"^### ", parts["Example answers"], flags=re.M)[1:]
+    assert len(examples) >= 2 and all(example.startswith("Example") for example in examples), src_uri
+    for example in examples:
+        assert re.search(r"illustrative", example, flags=re.I), f"{src_uri}: label the example as illustrative"
+        assert re.search(r"\d", example), f"{src_uri}: an example answer has concrete numbers"
 
 
 @pytest.mark.parametrize("src_uri", PAGES)
@@ -40,7 +67,8 @@ def test_page_depth(src_uri):
     parts = sections(body)
     assert len(re.findall(r'^\?\?\?\+? question "', parts["Follow-up questions"], flags=re.M)) >= 3
     assert len(re.findall(r"\]\((?:\.\./)?[\w/-]+\.md(?:#[\w-]+)?\)", parts["Related concepts"])) >= 3
-    assert "$" in parts["How it works"], "the math is written out"
+    if not is_practice_page(src_uri):
+        assert "$" in parts["How it works"], "the math is written out"
     assert parts["References"].strip()
     assert meta["aliases"], "also-known-as names help search"
     assert prose_words(body) >= 800, f"{prose_words(body)} words of prose"
@@ -49,7 +77,7 @@ def test_page_depth(src_uri):
 @pytest.mark.parametrize("src_uri", PAGES)
 def test_short_answer_can_be_said_in_thirty_seconds(src_uri):
     _, body = PAGES[src_uri]
-    words = spoken_words(sections(body)["The short answer"])
+    words = spoken_words(short_answer(src_uri, body))
     assert 40 <= words <= 80, f"{src_uri}: the short answer has {words} words; say it in 40-80 (about 30 s aloud)"
 
 
@@ -102,3 +130,12 @@ def test_every_abbreviation_is_used_on_some_page():
 def test_code_is_removed_but_the_prose_between_blocks_stays():
     markdown = "Intro.\n\n    ```python\n    x = 1\n    ```\n\nMiddle words.\n\n```\ny = 2\n```\nEnd.\n"
     assert without_code(markdown).split() == ["Intro.", "Middle", "words.", "End."]
+
+
+@pytest.mark.parametrize("src_uri", DATED)
+def test_dated_pages_say_when_they_were_last_reviewed(src_uri):
+    reviewed = PAGES[src_uri][0].get("reviewed")
+    assert isinstance(reviewed, datetime.date), f"{src_uri}: front matter needs 'reviewed: YYYY-MM-DD'"
+    age = (datetime.date.today() - reviewed).days
+    assert age <= 366, f"{src_uri}: last reviewed {age} days ago; check every claim again and update 'reviewed'"
+

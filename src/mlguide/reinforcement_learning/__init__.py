@@ -1,0 +1,1 @@
+"""Reinforcement learning: a gridworld, planning with its model, and learning from samples."""
