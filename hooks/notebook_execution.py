@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import fnmatch
+import functools
 import hashlib
 import logging
 import os
@@ -41,7 +42,8 @@ PACKAGE = "mlguide"
 log = logging.getLogger("mkdocs.hooks.notebook_execution")
 
 
-def imported_modules(source: str, package: str = "") -> set[str]:
+@functools.lru_cache(maxsize=None)  # each module is read once per build, not once per notebook that imports it
+def imported_modules(source: str, package: str = "") -> frozenset[str]:
     """Dotted names of the `mlguide` modules that `source` imports; `package` resolves its relative imports."""
     names = set()
     for node in ast.walk(ast.parse(source)):
@@ -54,7 +56,7 @@ def imported_modules(source: str, package: str = "") -> set[str]:
                 base = ".".join(parts + ([node.module] if node.module else []))
             names.add(base)
             names |= {f"{base}.{alias.name}" for alias in node.names}  # `from mlguide import ranking`
-    return {name for name in names if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    return frozenset(name for name in names if name == PACKAGE or name.startswith(PACKAGE + "."))
 
 
 def module_files(name: str, src: Path) -> list[Path]:

@@ -115,18 +115,6 @@ def test_table_headers_have_words(src_uri):
             assert not [c for c in cells if not c or re.fullmatch(r"\$[^$]*\$", c)], f"{src_uri}: {header}"
 
 
-def test_every_abbreviation_is_used_on_some_page():
-    """The hover glossary (includes/abbreviations.md) lists only terms the guide uses: one source of truth each."""
-    docs = ROOT / "docs"
-    text = " ".join(p.read_text(encoding="utf-8") for p in [*docs.rglob("*.md"), *docs.rglob("notebooks/*.py")])
-    glossary = (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
-    terms = re.findall(r"^\*\[([^\]]+)\]: \S", glossary, flags=re.M)
-    assert len(terms) >= 50
-    assert len(terms) == len(set(terms)), "an abbreviation is defined twice"
-    unused = [term for term in terms if not re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text)]
-    assert not unused, f"abbreviations no page uses: {unused}"
-
-
 def test_code_is_removed_but_the_prose_between_blocks_stays():
     markdown = "Intro.\n\n    ```python\n    x = 1\n    ```\n\nMiddle words.\n\n```\ny = 2\n```\nEnd.\n"
     assert without_code(markdown).split() == ["Intro.", "Middle", "words.", "End."]
