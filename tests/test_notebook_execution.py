@@ -71,6 +71,17 @@ def test_only_mlguide_imports_count():
                                         "mlguide.generalization.splits"}
 
 
+def test_imports_are_found_in_any_form_without_parsing_the_whole_file():
+    source = ('"""Notes.\n\nimport the data first, then from there import it.\n"""\n'
+              "from mlguide.models.trees import (\n    fit,\n    predict,\n)\n"
+              "def f():\n    import mlguide.data.eda as eda; import numpy\n"
+              "x = 1  # from mlguide.vision import nothing is imported by a comment\n"
+              "if x:\n    from mlguide import sequences\n")
+    assert imported_modules(source) == {"mlguide.models.trees", "mlguide.models.trees.fit",
+                                        "mlguide.models.trees.predict", "mlguide.data.eda", "mlguide",
+                                        "mlguide.sequences"}
+
+
 def test_the_key_changes_with_an_imported_module_and_not_with_another(tmp_path):
     root = tmp_path
     (root / "src" / "mlguide").mkdir(parents=True)
