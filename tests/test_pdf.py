@@ -46,10 +46,11 @@ def words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", text).lower()))
 
 
-# The issue on the offline edition and the PDF asks for at most 60 s at full size. At 60 concept pages a fresh-clone
-# run printed in 75.1 s (2026-12-01), so that target is not met and the issue stays open; until the print is split
-# or made cheaper, this guards against it getting worse than 90 s rather than failing every run on a known miss.
-PRINT_SECONDS_LIMIT = 90
+# The issue on the offline edition and the PDF asks for at most 60 s at full size. Once dead links were unlinked
+# (scripts/make_pdf.py) the 67 concept pages printed in 49-51 s here, alone on the machine (2026-12-02; 85 s before).
+# A fresh-clone CI machine ran the print 15 % slower than this one, so the test fails at 70 s: a regression of a
+# third, not the noise of a slower runner.
+PRINT_SECONDS_LIMIT = 70
 
 
 def test_pdf_is_printed_quickly_and_stays_small(pdf):
@@ -77,6 +78,20 @@ def test_pdf_has_an_outline_and_many_pages(pdf):
     assert len(reader.pages) > 50
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "All questions" in titles and len(reader.outline) >= 10
+
+
+def test_pdf_links_lead_somewhere(pdf):
+    """Every link inside the PDF goes to a destination it has (dead ones are unlinked before printing), and the
+    contents pages and cross-references still link: hundreds of them."""
+    import pikepdf
+
+    with pikepdf.open(pdf["path"]) as document:
+        dests = set(document.Root.Dests.keys())
+        internal = [annot.Dest for page in document.pages for annot in page.get("/Annots", [])
+                    if annot.get("/Subtype") == "/Link" and "/Dest" in annot]
+    assert len(internal) > 500
+    missing = {str(dest) for dest in internal if isinstance(dest, pikepdf.Name) and str(dest) not in dests}
+    assert not missing, sorted(missing)[:10]
 
 
 def test_pdf_pages_are_not_blank(pdf, tmp_path):
