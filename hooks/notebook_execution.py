@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import fnmatch
-import functools
 import hashlib
 import logging
 import os
@@ -58,8 +57,7 @@ def import_statements(source: str) -> list[ast.Module]:
     return statements
 
 
-@functools.lru_cache(maxsize=None)  # each module is read once per build, not once per notebook that imports it
-def imported_modules(source: str, package: str = "") -> frozenset[str]:
+def imported_modules(source: str, package: str = "") -> set[str]:
     """Dotted names of the `mlguide` modules that `source` imports; `package` resolves its relative imports."""
     names = set()
     for node in (node for statement in import_statements(source) for node in ast.walk(statement)):
@@ -72,7 +70,7 @@ def imported_modules(source: str, package: str = "") -> frozenset[str]:
                 base = ".".join(parts + ([node.module] if node.module else []))
             names.add(base)
             names |= {f"{base}.{alias.name}" for alias in node.names}  # `from mlguide import ranking`
-    return frozenset(name for name in names if name == PACKAGE or name.startswith(PACKAGE + "."))
+    return {name for name in names if name == PACKAGE or name.startswith(PACKAGE + ".")}
 
 
 def module_files(name: str, src: Path) -> list[Path]:
