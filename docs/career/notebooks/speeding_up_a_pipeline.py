@@ -288,7 +288,6 @@ def saved_bytes(model):
 
 
 t_32_again, t_int8 = interleaved([lambda: batched(teacher, X32), lambda: batched(teacher_int8, X32)], 30)
-engine = torch.backends.quantized.engine
 acc_int8 = accuracy(batched, teacher_int8, X32)
 with torch.inference_mode():
     agree_int8 = float((batched(teacher_int8, X32) == batched(teacher, X32)).mean())
@@ -298,14 +297,16 @@ print(f"model: float32 {t_32_again * 1e3:.2f} ms, int8 {t_int8 * 1e3:.2f} ms, "
       f"{speedup(t_32_again, t_int8):.2f}x; file {size_ratio:.1f}x smaller; accuracy {acc_32:.3f} -> {acc_int8:.3f}; "
       f"predictions agree on {agree_int8:.1%}")
 assert size_ratio > 3.5, "int8 weights: about 4x smaller on disk"
-if capability in {"AVX2", "AVX512"} and engine in {"x86", "fbgemm"}:
-    assert speedup(t_32_again, t_int8) > 1.1, "int8 with fbgemm on x86: measured about 1.5-2x"
+# Its speed depends on the CPU, even among AVX2 ones: measured 1.5-2x on one build machine and 1.0x on an AMD EPYC.
+# What holds everywhere is asserted: never much slower, and the rest below.
+assert speedup(t_32_again, t_int8) > 0.8, "dynamic int8 is at worst about as fast as float32"
 assert abs(acc_int8 - acc_32) <= 0.01, "dynamic int8 keeps the accuracy within a point"
 assert agree_int8 == 1.0, "and leaves every one of the 600 predictions unchanged"
 
 # %% [markdown]
-# The speed-up is modest here: the matrices are small, and without AVX-512 VNNI fbgemm uses AVX2's 8-bit
-# multiply-adds with 16-bit intermediates. The fourfold smaller file holds everywhere. A trap: `torch.ao` takes one
+# The speed-up is modest at best here, and on some CPUs nil: the matrices are small, and without AVX-512 VNNI fbgemm
+# uses AVX2's 8-bit multiply-adds with 16-bit intermediates, plus the cost of quantizing each input. The fourfold
+# smaller file holds everywhere. A trap: `torch.ao` takes one
 # activation scale from the whole input tensor, so in a batched server one request can change its neighbours'
 # predictions (per-row scales, as torchao's int8 dynamic config uses, avoid it). We append one row whose first
 # feature holds a missing-value code, −999, to the 600 test rows.
