@@ -28,8 +28,8 @@ node_modules/.installed: package.json package-lock.json
 browser:  # Debian's Chromium, poppler and the PDF's math font for the browser and PDF tests (installed when missing, as root)
 	@bash scripts/system-packages.sh chromium poppler-utils fonts-dejavu-extra
 
-serve: setup  ## serve the site at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: setup  ## serve the site at http://127.0.0.1:8000; an edit re-renders only the pages it changed
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000  # dirty builds always warn that they are dirty
 
 build: setup  ## strict build into site/
 	$(BIN)/mkdocs build

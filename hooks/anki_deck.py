@@ -19,7 +19,8 @@ import lxml.html
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from cards import CARDS_JSON, inner_html
+from cards import CARDS_JSON
+from page_cards import inner_html
 from site_links import resolve
 
 DECK_FILE = "ml-interview-guide.apkg"

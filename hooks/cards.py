@@ -7,121 +7,36 @@ KaTeX), and a link to its place on the page. A card's id survives edits of its a
 follow-up `<page>#fu-<hash of the question's words>`, which is also the anchor this hook gives the follow-up on its
 page. The build fails, naming the page, on a card with an empty answer or two cards with one id.
 
-Cards are read in `on_page_context` after `hooks/formulas.py` has rendered the math; `hooks/anki_deck.py` makes the
-Anki deck from cards.json, recovering each formula's TeX from its MathML annotation. Links in a card are rewritten to
-work from the Practice page (`practice.md`). The offline edition also gets `cards.js`, the same data as a script:
-a page opened from file:// cannot fetch a file beside it.
+Cards are read (`page_cards.py`) in `on_page_context`, after `hooks/formulas.py` has rendered the math, and kept
+between builds on the page's HTML and front matter (`memo.py`, `.cache/cards/`). A dirty build (`make serve`) renders
+only the pages edited since the last one; the others keep the cards the site already has. `hooks/anki_deck.py` makes
+the Anki deck from cards.json, recovering each formula's TeX from its MathML annotation. The offline edition also gets
+`cards.js`, the same data as a script: a page opened from file:// cannot fetch a file beside it.
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import html
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import lxml.html
-from lxml import etree
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from front_matter import is_concept_page
-from site_links import relative, resolve
 from inventory import load_inventory
+from memo import Memo
+from page_cards import FOLLOW_UPS_SECTION, page_cards
 
 FORMAT = {"format": "mlguide-cards", "version": 1}
 PRACTICE_PAGE = "practice.md"
-QUESTIONS_SECTION, FOLLOW_UPS_SECTION = "interview-questions", "follow-up-questions"
 CARDS_JSON, CARDS_SCRIPT = "cards.json", "cards.js"
 FOLLOW_UP_TAG = re.compile(r'<details class="question">')
-KATEX_HTML = "//*[contains(concat(' ', normalize-space(@class), ' '), ' katex-html ')]"
 
 CARDS: dict[str, dict] = {}  # card id -> card, this build's
 _practice_url: list[str] = [""]
-_nav_order: dict[str, int] = {}
-
-
-def follow_up_id(page_slug: str, question: str) -> str:
-    """A follow-up's stable id: its page and a hash of its question's words, not of its answer."""
-    words = " ".join(question.split())
-    return f"{page_slug}#fu-{hashlib.sha1(words.encode()).hexdigest()[:10]}"
-
-
-def _text(element) -> str:
-    return " ".join(element.text_content().split())
-
-
-def inner_html(element) -> str:
-    head = html.escape(element.text, quote=False) if element.text else ""
-    return (head + "".join(etree.tostring(child, encoding="unicode", method="html") for child in element)).strip()
-
-
-def _portable(parts: list, page_url: str) -> "lxml.html.HtmlElement":
-    """Copies of `parts` in one <div>, without KaTeX's HTML twin of each formula, links made to work from Practice."""
-    box = lxml.html.fragment_fromstring("", create_parent="div")
-    for part in parts:
-        if isinstance(part, str):
-            box.text = (box.text or "") + part
-        else:
-            box.append(copy.deepcopy(part))
-    for element in box.xpath(KATEX_HTML + " | //a[contains(@class, 'headerlink')]"):
-        element.drop_tree()
-    for node, attribute in [(a, "href") for a in box.iter("a")] + [(i, "src") for i in box.iter("img")]:
-        value = node.get(attribute)
-        if value and not urlsplit(value).scheme and not value.startswith("/"):
-            node.set(attribute, relative(_practice_url[0], resolve(page_url, value)))
-    return box
-
-
-def _sections(root) -> dict[str, list]:
-    """The top-level elements of each H2 section, by the H2's id."""
-    sections, current = {}, None
-    for element in root:
-        if element.tag == "h2":
-            current = sections.setdefault(element.get("id", ""), [])
-        elif current is not None:
-            current.append(element)
-    return sections
-
-
-def page_cards(html: str, src_uri: str, page_url: str, meta: dict, sources: dict[str, str]) -> list[dict]:
-    """The cards of one rendered concept page, in page order. `sources` maps question ids to their source."""
-    slug = src_uri[: -len(".md")]
-    sections = _sections(lxml.html.fragment_fromstring(html, create_parent="div"))
-    common = {"page": slug, "title": meta["title"], "area": meta["tags"][0], "tags": meta["tags"][1:],
-              "level": meta["level"]}
-    pairs = []  # (id, kind, anchor, source, front parts, back parts)
-    heading, answer = None, []
-    for element in [*sections.get(QUESTIONS_SECTION, []), None]:
-        if element is None or element.tag == "h3":
-            qid = heading.get("id") if heading is not None else None
-            if qid in sources:  # an inventory question: its id is the card's
-                pairs.append((qid, "question", qid, sources[qid], [heading.text or "", *heading], answer))
-            elif qid:  # a question the page asks itself (no inventory id): the page slug and the heading's anchor
-                pairs.append((f"{slug}#{qid}", "question", qid, None, [heading.text or "", *heading], answer))
-            heading, answer = element, []
-        elif heading is not None:
-            answer.append(element)
-    for details in (el for el in sections.get(FOLLOW_UPS_SECTION, []) if el.tag == "details"):
-        summary = details.find("summary")
-        if summary is None or not _text(summary):
-            raise PluginError(f"{src_uri}: a follow-up question has no question text")
-        card_id = follow_up_id(slug, _text(summary))
-        pairs.append((card_id, "follow-up", card_id.split("#", 1)[1], None, [summary.text or "", *summary],
-                      [details.text or "", *(child for child in details if child is not summary)]))
-    cards = []
-    for card_id, kind, anchor, source, front, back in pairs:
-        front_box, back_box = _portable(front, page_url), _portable(back, page_url)
-        question = _text(front_box)
-        if not _text(back_box) and back_box.find(".//img") is None:
-            raise PluginError(f"{src_uri}: the card {question!r} has an empty answer")
-        cards.append({"id": card_id, "kind": kind, **common, "source": source, "question": question,
-                      "front": inner_html(front_box), "back": inner_html(back_box),
-                      "url": relative(_practice_url[0], f"{page_url}#{anchor}")})
-    return cards
+_nav_pages: dict[str, object] = {}  # page slug -> Page, in nav order
+_memo: list[Memo] = []
 
 
 def _anchor_follow_ups(html: str, cards: list[dict], src_uri: str) -> str:
@@ -139,6 +54,7 @@ def _anchor_follow_ups(html: str, cards: list[dict], src_uri: str) -> str:
 
 def on_files(files, config):
     CARDS.clear()
+    _memo[:] = [Memo(config, "cards")]
     practice = files.get_file_from_path(PRACTICE_PAGE)
     if practice is None:
         raise PluginError(f"hooks/cards.py: docs/{PRACTICE_PAGE} is missing: the cards have no page to show them")
@@ -147,8 +63,8 @@ def on_files(files, config):
 
 
 def on_nav(nav, config, files):
-    _nav_order.clear()
-    _nav_order.update({page.file.src_uri[: -len(".md")]: i for i, page in enumerate(nav.pages)})
+    _nav_pages.clear()
+    _nav_pages.update({page.file.src_uri[: -len(".md")]: page for page in nav.pages})
     return nav
 
 
@@ -158,7 +74,12 @@ def on_page_context(context, page, config, nav):
         return context
     inventory = load_inventory()
     sources = {qid: inventory.questions[qid].source for qid in page.meta.get("questions", [])}
-    cards = page_cards(page.content, page.file.src_uri, page.url, page.meta, sources)
+    meta = {name: page.meta.get(name) for name in ("title", "tags", "level")}
+    key = Memo.key(page.content, page.file.src_uri, page.url, meta, sources, _practice_url[0])
+    cards = _memo[0].get(key)
+    if cards is None:
+        cards = page_cards(page.content, page.file.src_uri, page.url, meta, sources, _practice_url[0])
+        _memo[0].put(key, cards)
     for card in cards:
         if card["id"] in CARDS:
             raise PluginError(f"{page.file.src_uri}: two cards have the id {card['id']!r} "
@@ -168,17 +89,27 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def keep_unrendered_pages_cards(site: Path) -> None:
+    """A dirty build (`make serve`) renders only the pages edited since the last: the others keep their cards."""
+    unrendered = {slug for slug, page in _nav_pages.items() if page.content is None}
+    if unrendered and (site / CARDS_JSON).is_file():
+        for card in json.loads((site / CARDS_JSON).read_text(encoding="utf-8"))["cards"]:
+            if card["page"] in unrendered:
+                CARDS.setdefault(card["id"], card)
+
+
 def cards_data() -> dict:
     """What cards.json holds: the cards in the order of the nav, and the titles of the source articles."""
-    ordered = sorted(CARDS.values(), key=lambda card: _nav_order.get(card["page"], len(_nav_order)))
-    CARDS.clear()
-    CARDS.update((card["id"], card) for card in ordered)
+    order = {slug: i for i, slug in enumerate(_nav_pages)}
+    ordered = sorted(CARDS.values(), key=lambda card: order.get(card["page"], len(order)))
     sources = {slug: source["title"] for slug, source in load_inventory().sources.items()}
     return {**FORMAT, "practice_page": _practice_url[0], "sources": sources, "cards": ordered}
 
 
 def on_post_build(config):
+    _memo[0].save()
     site = Path(config["site_dir"])
+    keep_unrendered_pages_cards(site)
     data = json.dumps(cards_data(), ensure_ascii=False, separators=(",", ":"))
     (site / CARDS_JSON).write_text(data, encoding="utf-8")
     plugin = config.plugins.get("material/offline") or config.plugins.get("offline")

@@ -13,6 +13,8 @@ page. Before the print-site plugin copies a page's content into its one-page edi
 Classes inside `:not()`, `:is()` and other functional pseudo-classes are not required, so such selectors stay. Nothing
 adds JupyterLab classes at run time (there is no JupyterLab here), so the page-time class set is the whole set.
 Pruning takes about a second, so its result is cached (`.cache/notebook-css/`) on the stylesheets and the classes.
+A dirty build (`make serve`) renders only the pages edited since the last one: the classes of the notebook pages it
+leaves alone are read from the HTML they already have, so the stylesheet still serves them all.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from mkdocs.plugins import event_priority
 
 from page_weight import is_notebook_page
 
-STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
-CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+STYLE_OPEN = re.compile(r"<style[\s>]")
+CLASS_ATTRIBUTE = re.compile(r'\sclass="([^"]*)"')  # `\b` instead of `\s` made this search 2.5x slower
 VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
 JUPYTER_CSS = "assets/notebooks/jupyter.css"
 GROUPING_RULES = {"media", "supports", "layer", "container"}
 
 _styles: dict[str, str] = {}  # the distinct stylesheets taken out of notebook pages in this build, by hash
 _classes: set[str] = set()    # every class on a page that links the shared stylesheet
+_files: list = []             # the build's Files
 
 
 def selectors(prelude: list) -> list[list]:
@@ -130,23 +133,52 @@ def on_pre_build(config):
     _classes.clear()
 
 
+def on_files(files, config):
+    _files[:] = [files]
+    return files
+
+
+def split_styles(html: str) -> tuple[list[str], str]:
+    """The contents of the `<style>` elements in `html`, and `html` without them. Found with `str.find`: a lazy
+    regular expression over nbconvert's 590 KB of CSS per page took 1.5 s per build."""
+    styles, rest, position = [], [], 0
+    while (opening := STYLE_OPEN.search(html, position)) is not None:
+        body = html.index(">", opening.start()) + 1
+        closing = html.find("</style>", body)
+        if closing < 0:
+            break
+        styles.append(html[body:closing])
+        rest.append(html[position:opening.start()])
+        position = closing + len("</style>")
+    rest.append(html[position:])
+    return styles, "".join(rest)
+
+
 @event_priority(50)  # before the print-site plugin keeps a copy of the page content
 def on_page_content(html, page, config, files):
     if not is_notebook_page(page):
         return html
-    styles = STYLE.findall(html)
+    styles, html = split_styles(html)
     if not styles:
         raise PluginError(f"{page.file.src_uri}: mkdocs-jupyter output has no embedded stylesheet to move")
     for css in styles:
         _styles.setdefault(hashlib.sha256(css.encode()).hexdigest(), css)
-    return STYLE.sub("", html)
+    return html
 
 
 def on_post_page(output, page, config):
     if JUPYTER_CSS in output:
-        for names in CLASS_ATTRIBUTE.findall(output):
-            _classes.update(names.split())
+        _classes.update(" ".join(CLASS_ATTRIBUTE.findall(output)).split())
     return output
+
+
+def add_unrendered_pages_classes() -> None:
+    """Classes of the notebook pages this (dirty) build did not render, from the pages already in the site."""
+    for file in _files[0].documentation_pages():
+        built = Path(file.abs_dest_path)
+        # on_post_page keeps only the pages that link the stylesheet
+        if file.page is not None and file.page.content is None and built.is_file():
+            on_post_page(built.read_text(encoding="utf-8"), file.page, None)
 
 
 def cached_pruned(css: str, classes: set[str], cache_dir: Path) -> str:
@@ -161,6 +193,7 @@ def cached_pruned(css: str, classes: set[str], cache_dir: Path) -> str:
 
 def on_post_build(config):
     if _styles:
+        add_unrendered_pages_classes()
         target = Path(config["site_dir"]) / JUPYTER_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
         cache_dir = Path(config["config_file_path"]).parent / ".cache" / "notebook-css"

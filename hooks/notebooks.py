@@ -27,6 +27,7 @@ from notebook_execution import NOTEBOOK_GLOB
 # `from mlguide.x import f, g` or the parenthesized form spread over several lines
 MLGUIDE_IMPORT = re.compile(r"^from mlguide\.(?P<module>[\w.]+) import (?:\([^)]*\)|.+)$", re.MULTILINE)
 SNIPPET_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):[\w-]+\]\s*$\n?|^from __future__ import .*$\n?", re.MULTILINE)
+DOWNLOAD_VERSION = "1"  # raise it when download_json changes what it writes
 _notebooks: dict[str, dict] = {}  # notebook src_uri -> {"concept", "download"}, rebuilt by every on_files
 _files = None  # the build's Files, for the template links
 
@@ -66,7 +67,17 @@ def download_json(notebook: nbformat.NotebookNode, root: Path, src_uri: str) -> 
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.source = MLGUIDE_IMPORT.sub(lambda m: inlined_module(root, m["module"], src_uri, inlined), cell.source)
-    return nbformat.writes(notebook)
+    return nbformat.v4.writes_json(notebook)  # as nbformat.writes, without re-validating the validated executed copy
+
+
+def cached_download(notebook: nbformat.NotebookNode, executed: Path, root: Path, src_uri: str) -> Path:
+    """`download_json`'s result, kept in `.cache/downloads/` under the executed copy's name: that name hashes the
+    notebook and every module it imports, which is all the download is made of (0.5 s of every build otherwise)."""
+    path = root / ".cache" / "downloads" / f"v{DOWNLOAD_VERSION}-{executed.name}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(download_json(notebook, root, src_uri), encoding="utf-8")
+    return path
 
 
 def inlined_module(root: Path, module: str, src_uri: str, inlined: set[str]) -> str:
@@ -90,12 +101,14 @@ def on_files(files, config):
     _notebooks.clear()
     for file in [f for f in files if fnmatch.fnmatch(f.src_uri, NOTEBOOK_GLOB)]:
         executed = file.abs_src_path  # notebook_execution.py pointed the file at its executed copy
-        notebook = nbformat.read(executed, as_version=4)
+        # written and validated by notebook_execution.py; validating each again on read was 0.2 s of every build
+        notebook = nbformat.v4.reads(Path(executed).read_text(encoding="utf-8"))
         folder, stem = posixpath.split(posixpath.splitext(file.src_uri)[0])
         download = f"{folder}/{stem}.ipynb"
         concept = concept_of(notebook, file.src_uri, files)
         _notebooks[file.src_uri] = {"concept": concept, "download": download, "executed": str(executed)}
-        files.append(File.generated(config, download, content=download_json(notebook, root, file.src_uri)))
+        download_copy = cached_download(notebook, Path(executed), root, file.src_uri)
+        files.append(File.generated(config, download, abs_src_path=str(download_copy)))
         for name, png in tagged_figures(notebook, file.src_uri).items():
             figure = f"{folder}/figures/{name}.png"
             if files.get_file_from_path(figure):
