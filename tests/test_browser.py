@@ -95,7 +95,13 @@ NOTEBOOK = "evaluation/notebooks/roc_pr_imbalanced/"
 CODE_BLOCKS = ".jupyter-wrapper .highlight-ipynb > pre"
 BOXES = f"() => [...document.querySelectorAll('{CODE_BLOCKS}')].map(e => [e.offsetWidth, e.offsetHeight])"
 IS_RENDERED = "pre => pre.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
-TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Two painted frames, or an error if the page stops painting: a renderer that stalled once made a run hang for good.
+FRAMES_OR_FAIL = """(count => new Promise((done, fail) => {
+  const stalled = setTimeout(() => fail(new Error(`no frame painted within 5 s (waiting for ${count})`)), 5000);
+  const next = left => left ? requestAnimationFrame(() => next(left - 1)) : (clearTimeout(stalled), done());
+  next(count);
+}))"""
+TWO_FRAMES = f"() => {FRAMES_OR_FAIL}(2)"
 
 
 @pytest.mark.parametrize("width", [390, 1280])

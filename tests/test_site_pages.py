@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from pages import site_urls
-from test_browser import TWO_FRAMES, visit
+from test_browser import FRAMES_OR_FAIL, TWO_FRAMES, visit
 
 # Notebook code out of view is not rendered until the reader scrolls near it (content-visibility: auto), and a11y.js
 # makes a wide block focusable when it is shown. So on such pages axe runs as after a reader has scrolled through the
@@ -15,13 +15,13 @@ from test_browser import TWO_FRAMES, visit
 # switched to the dark scheme with its own toggle, as a reader would, and checked again: one load and one scroll per
 # page for both schemes.
 LAZY_CODE = ".jupyter-wrapper .highlight-ipynb > pre[style]"
-READ_THROUGH = """async () => {
-  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+READ_THROUGH = f"""async () => {{
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {{
     scrollTo(0, y);
-    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-  }
+    await {FRAMES_OR_FAIL}(2);
+  }}
   scrollTo(0, 0);
-}"""
+}}"""
 TO_DARK = 'label[title="Switch to dark mode"]'
 # The print edition strings every page together (4 MB of HTML, a minute of axe per scheme). Each of those pages is
 # checked at its own URL, so on the print page axe sees its own parts (cover, table of contents, layout) and the first
@@ -97,6 +97,7 @@ CODE_WIDTHS = """() => [...document.querySelectorAll('.jupyter-wrapper .jp-Input
   editor => editor.getBoundingClientRect().width / document.querySelector('.md-content__inner').clientWidth)"""
 
 
+@pytest.mark.timeout(240)  # the slowest page takes about 25 s on a busy 2-core machine
 @pytest.mark.parametrize("path", site_urls())
 def test_page_is_local_clean_accessible_and_fits_a_phone(browser, base_url, axe, path):
     """One load per page: axe in light and dark, no console error, nothing fetched from outside, then at a phone's

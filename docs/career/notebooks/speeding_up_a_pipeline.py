@@ -8,8 +8,9 @@
 # # Speeding up a slow prediction pipeline, one measured step at a time
 # We build a deliberately slow pipeline that scores 600 of scikit-learn's digits (Python-loop features, one prediction
 # per call, a float64 network), profile it, and fix what the profile points at: vectorize, batch, drop to float32, then
-# either quantize the network to int8 or distil it into a network a hundredth of its size. Every speed-up is asserted
-# as a ratio of best-of-n timings with a wide margin, never as an absolute time, and every step's accuracy is checked.
+# either quantize the network to int8 or distil it into a network a hundredth of its size. Every speed-up but int8's is
+# asserted as a ratio of best-of-n timings with a wide margin, never as an absolute time, and every step's accuracy
+# is checked.
 
 # %%
 import copy
@@ -155,7 +156,7 @@ print({k: round(v, 2) for k, v in share.items()})
 acc_slow = (slow_predictions == y_test).mean()
 print(f"slow pipeline accuracy {acc_slow:.3f}")
 assert share["features_loop"] + share["one_at_a_time"] > 0.95, "two functions account for the time"
-assert 0.7 < share["features_loop"] < 0.92, "the feature loop's share under the profiler (measured 0.82-0.84)"
+assert 0.5 < share["features_loop"] < 0.95, "the feature loop holds most of it under the profiler (measured 0.68-0.84)"
 assert acc_slow > 0.94
 
 # %% [markdown]
@@ -297,16 +298,20 @@ print(f"model: float32 {t_32_again * 1e3:.2f} ms, int8 {t_int8 * 1e3:.2f} ms, "
       f"{speedup(t_32_again, t_int8):.2f}x; file {size_ratio:.1f}x smaller; accuracy {acc_32:.3f} -> {acc_int8:.3f}; "
       f"predictions agree on {agree_int8:.1%}")
 assert size_ratio > 3.5, "int8 weights: about 4x smaller on disk"
-# Its speed depends on the CPU, even among AVX2 ones: measured 1.5-2x on one build machine and 1.0x on an AMD EPYC.
-# What holds everywhere is asserted: never much slower, and the rest below.
-assert speedup(t_32_again, t_int8) > 0.8, "dynamic int8 is at worst about as fast as float32"
+engine = torch.backends.quantized.engine
+# Its speed depends on the CPU, even among AVX2 ones: measured 1.5-2x on one build machine and 1.0x on another, an
+# AVX2-only AMD EPYC (no AVX-512, no VNNI). So with fbgemm on x86 only "not much slower" is asserted.
+if engine in {"x86", "fbgemm"}:
+    assert speedup(t_32_again, t_int8) > 0.8, "int8 no more than ~25% slower (measured 1.0x and 1.5-2x on two CPUs)"
 assert abs(acc_int8 - acc_32) <= 0.01, "dynamic int8 keeps the accuracy within a point"
 assert agree_int8 == 1.0, "and leaves every one of the 600 predictions unchanged"
 
 # %% [markdown]
-# The speed-up is modest at best here, and on some CPUs nil: the matrices are small, and without AVX-512 VNNI fbgemm
-# uses AVX2's 8-bit multiply-adds with 16-bit intermediates, plus the cost of quantizing each input. The fourfold
-# smaller file holds everywhere. A trap: `torch.ao` takes one
+# The speed-up is modest at best here, and on some CPUs nil. The matrices are small, so quantizing each layer's input
+# and rescaling its output are a large share of the work, and without VNNI fbgemm multiplies u8 by s8 into saturating
+# 16-bit sums (`vpmaddubsw`) rather than straight into 32-bit ones. Why two AVX2 machines differ (1.5-2x against 1.0x)
+# we have not diagnosed; `torch.profiler` would split the quantizing from the matrix products. The fourfold smaller
+# file holds everywhere. A trap: `torch.ao` takes one
 # activation scale from the whole input tensor, so in a batched server one request can change its neighbours'
 # predictions (per-row scales, as torchao's int8 dynamic config uses, avoid it). We append one row whose first
 # feature holds a missing-value code, −999, to the 600 test rows.
@@ -427,4 +432,4 @@ assert feat[-1] > model[-1], "with the student, the feature step is the larger p
 # %%
 elapsed = time.process_time() - START
 print(f"ran in {elapsed:.1f} s of CPU time after the imports")
-assert elapsed < 20
+assert elapsed < 90  # a guard against runaway growth, not a benchmark: CPU time doubles on a busy or throttled machine

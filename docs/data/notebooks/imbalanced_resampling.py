@@ -383,5 +383,5 @@ assert round(runs["small"].mean() - runs["small, balanced weights"].mean(), 3) =
 assert 0 <= runs["large"].mean() - runs["large, 95% of negatives dropped"].mean() < gain / 5
 assert [round(runs[k].mean(), 3) for k in runs] == [0.915, 0.910, 0.932, 0.931]     # the page's numbers
 elapsed = time.process_time() - START
-assert elapsed < 20, f"took {elapsed:.1f} CPU seconds"
+assert elapsed < 90, f"took {elapsed:.1f} CPU seconds (a guard against runaway growth, not a benchmark)"
 print(f"all checks passed in {elapsed:.1f} CPU seconds")

@@ -271,4 +271,4 @@ print("all checks passed")
 # %%
 elapsed = time.perf_counter() - START
 print(f"notebook ran in {elapsed:.1f} s")
-assert elapsed < 20
+assert elapsed < 90  # a guard against runaway growth, not a benchmark: CPU time doubles on a busy or throttled machine

@@ -381,5 +381,5 @@ assert round(reb["gap"], 2) == 0.25
 assert (round(cost(0.2), 2), round(cost(0.5), 2)) == (0.50, 0.67)
 assert (round(raw_ovr_sum.min(), 2), round(raw_ovr_sum.max(), 2)) == (0.67, 1.85)
 elapsed = time.perf_counter() - START
-assert elapsed < 20, f"took {elapsed:.1f} s"
+assert elapsed < 90, f"took {elapsed:.1f} s (a guard against runaway growth, not a benchmark)"
 print(f"all checks passed in {elapsed:.1f} s")

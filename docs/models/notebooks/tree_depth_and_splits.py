@@ -386,5 +386,5 @@ assert (moved_sq, moved_abs) == (26, 10)
 assert round(disagree["full tree"], 2) == 0.22 and round(disagree["logistic regression"], 2) == 0.03
 assert round(diag_err[4][0], 2) == 0.05 and rotated_err == 0
 elapsed = time.perf_counter() - START
-assert elapsed < 20, f"took {elapsed:.1f} s"
+assert elapsed < 90, f"took {elapsed:.1f} s (a guard against runaway growth, not a benchmark)"
 print(f"all checks passed in {elapsed:.1f} s")

@@ -278,4 +278,4 @@ assert plain["right_length"][3] <= 0.8 + 1e-9            # a fifth or more of it
 # %%
 elapsed = time.process_time() - START
 print(f"ran in {elapsed:.1f} s of CPU time after the imports")
-assert elapsed < 20
+assert elapsed < 90  # a guard against runaway growth, not a benchmark: CPU time doubles on a busy or throttled machine

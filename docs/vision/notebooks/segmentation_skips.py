@@ -351,4 +351,4 @@ plt.show()
 # %%
 elapsed = time.process_time() - START
 print(f"ran in {elapsed:.1f} s of CPU time after the imports")
-assert elapsed < 30  # a guard against runaway growth; measured 17-21 s on the 2-core machine
+assert elapsed < 90  # a guard against runaway growth, not a benchmark: CPU time doubles on a busy or throttled machine
