@@ -8,9 +8,9 @@
 # # Speeding up a slow prediction pipeline, one measured step at a time
 # We build a deliberately slow pipeline that scores 600 of scikit-learn's digits (Python-loop features, one prediction
 # per call, a float64 network), profile it, and fix what the profile points at: vectorize, batch, drop to float32, then
-# either quantize the network to int8 or distil it into a network a hundredth of its size. Every speed-up but int8's is
-# asserted as a ratio of best-of-n timings with a wide margin, never as an absolute time, and every step's accuracy
-# is checked.
+# either quantize the network to int8 or distil it into a network a hundredth of its size. Every speed-up is asserted as a
+# ratio of best-of-n timings with a wide margin (int8's, on x86, only as "not much slower"), never as an absolute
+# time, and every step's accuracy is checked.
 
 # %%
 import copy
@@ -308,10 +308,11 @@ assert agree_int8 == 1.0, "and leaves every one of the 600 predictions unchanged
 
 # %% [markdown]
 # The speed-up is modest at best here, and on some CPUs nil. The matrices are small, so quantizing each layer's input
-# and rescaling its output are a large share of the work, and without VNNI fbgemm multiplies u8 by s8 into saturating
-# 16-bit sums (`vpmaddubsw`) rather than straight into 32-bit ones. Why two AVX2 machines differ (1.5-2x against 1.0x)
-# we have not diagnosed; `torch.profiler` would split the quantizing from the matrix products. The fourfold smaller
-# file holds everywhere. A trap: `torch.ao` takes one
+# and rescaling its output are a large share of the work, and without VNNI fbgemm's AVX2 path needs extra widening
+# steps after each 8-bit multiply-add (`vpmaddubsw`, then `vpmaddwd`), which VNNI's `vpdpbusd` does in one. Why two
+# AVX2 machines differ (1.5-2x against 1.0x) we have not diagnosed: fbgemm quantizes the input inside the same op, so
+# `torch.profiler` cannot split the two; a native profiler such as perf could. The fourfold smaller file holds
+# everywhere. A trap: `torch.ao` takes one
 # activation scale from the whole input tensor, so in a batched server one request can change its neighbours'
 # predictions (per-row scales, as torchao's int8 dynamic config uses, avoid it). We append one row whose first
 # feature holds a missing-value code, −999, to the 600 test rows.
