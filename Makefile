@@ -8,7 +8,7 @@ PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser serve build test pdf offline bench lock clean
+.PHONY: help setup browser serve build test pdf offline bench cpu-variants lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -54,6 +54,9 @@ test: setup browser  ## run every test (what CI runs): in parallel, then the wal
 bench: setup browser  ## measure build times, page weights and Lighthouse scores (needs npm dev packages)
 	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
 	$(BIN)/python scripts/bench.py
+
+cpu-variants: setup  ## run every notebook as an AVX2-only and an SSE4-only CPU would (after changing a notebook)
+	$(BIN)/python scripts/cpu_variants.py
 
 lock:  ## re-pin the full environment into constraints.txt
 	$(BIN)/pip freeze --exclude-editable | grep -v '^mlguide' > constraints.tmp

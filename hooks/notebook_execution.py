@@ -114,8 +114,10 @@ def kernel_environment() -> dict[str, str]:
     return {**os.environ, **{name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
 
 
-async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str) -> nbformat.NotebookNode:
-    """Run every cell of a jupytext notebook in a fresh kernel; PluginError names the failing cell."""
+async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str,
+                  env: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """Run every cell of a jupytext notebook in a fresh kernel (`env` adds variables to its environment);
+    PluginError names the failing cell."""
     try:
         notebook = jupytext.reads(source, fmt="py:percent")
     except Exception as error:  # jupytext raises several types for malformed input
@@ -124,7 +126,7 @@ async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str) -> n
     client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT_S, allow_errors=False,
                             resources={"metadata": {"path": str(cwd)}})
     try:
-        await client.async_execute(cleanup_kc=True, env=kernel_environment())
+        await client.async_execute(cleanup_kc=True, env={**kernel_environment(), **(env or {})})
     except CellExecutionError as error:
         failed = next((i for i, c in enumerate(notebook.cells, 1) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
         raise PluginError(f"{src_uri}: cell {failed} raised {error.ename}: {error.evalue}\n{error}") from error
@@ -136,8 +138,10 @@ async def execute(src_uri: str, source: str, cwd: Path, socket_prefix: str) -> n
     return notebook
 
 
-async def run_all(jobs: list[tuple[str, Path, Path]], workers: int, total: int) -> dict[str, float]:
-    """Execute (src_uri, source path, cache path) jobs, `workers` at a time; seconds per notebook, or raise."""
+async def run_all(jobs: list[tuple[str, Path, Path]], workers: int, total: int,
+                  env: dict[str, str] | None = None) -> dict[str, float]:
+    """Execute (src_uri, source path, output path) jobs, `workers` at a time (`env` as for `execute`); seconds per
+    notebook, or raise one PluginError naming every failure."""
     limit, seconds, failures, done = asyncio.Semaphore(workers), {}, {}, total - len(jobs)
 
     async def one(src_uri: str, path: Path, target: Path, socket_prefix: str):
@@ -145,7 +149,7 @@ async def run_all(jobs: list[tuple[str, Path, Path]], workers: int, total: int) 
         async with limit:
             start = time.perf_counter()
             try:
-                notebook = await execute(src_uri, path.read_text(encoding="utf-8"), path.parent, socket_prefix)
+                notebook = await execute(src_uri, path.read_text(encoding="utf-8"), path.parent, socket_prefix, env)
             except PluginError as error:
                 failures[src_uri] = error
                 return

@@ -17,6 +17,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb"}
 
 
+@functools.lru_cache(maxsize=512)
+def gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    """A file's gzip body, compressed once per version (every page test fetches the multi-megabyte search index)."""
+    return gzip.compress(Path(path).read_bytes(), 6)
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files the way a documentation host serves them: gzip for text, long caching for hashed assets."""
 
@@ -29,7 +35,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().do_GET()
-        body = gzip.compress(path.read_bytes(), 6)
+        stat = path.stat()
+        body = gzipped(str(path), stat.st_mtime_ns, stat.st_size)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")

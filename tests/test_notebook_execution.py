@@ -123,3 +123,29 @@ def test_editing_one_module_reruns_only_the_notebooks_that_import_it(project_cop
     workers = min(len(users[module]), os.cpu_count() or 1)
     assert f"executing {len(users[module])} of {len(everything)}, {workers} at a time" in result.stderr
     assert re.search(r"notebooks: \d+ executed in [\d.]+ s .*slowest: ", result.stderr), "a summary of the slowest"
+
+
+# What each variant must do inside the kernel: PyTorch's kernels and NumPy's dispatched loops held below AVX-512.
+REPORTS_ITS_CPU_PATHS = """# %%
+import os, torch
+from numpy._core._multiarray_umath import __cpu_features__
+CAPABILITY, NUMPY_AVX512, BLAS = torch.backends.cpu.get_cpu_capability(), __cpu_features__["X86_V4"], os.environ["OPENBLAS_CORETYPE"]
+assert (CAPABILITY, NUMPY_AVX512, BLAS) == EXPECTED, (CAPABILITY, NUMPY_AVX512, BLAS)
+"""
+
+
+@pytest.mark.parametrize("variant, expected", [("avx2", ("AVX2", False, "Haswell")),
+                                               ("no-avx", ("DEFAULT", False, "Haswell"))])
+def test_a_cpu_variant_reaches_the_notebook_kernel(tmp_path, variant, expected):
+    """`make cpu-variants` runs notebooks with the libraries held to narrower instruction sets; the kernel sees it."""
+    import asyncio
+
+    from cpu_variants import VARIANTS, available
+    from notebook_execution import run_all
+
+    if os.uname().machine != "x86_64":
+        pytest.skip("the variants are x86 instruction sets")
+    notebook = tmp_path / "cpu.py"
+    notebook.write_text(f"# %%\nEXPECTED = {expected!r}\n" + REPORTS_ITS_CPU_PATHS, encoding="utf-8")
+    asyncio.run(run_all([("cpu.py", notebook, tmp_path / "cpu.ipynb")], 1, 1, env=available(VARIANTS[variant])))
+    assert (tmp_path / "cpu.ipynb").is_file()

@@ -276,9 +276,11 @@ quoted = {"softmax regression clean": (linear_pgd[0], 97), "softmax regression, 
           "rounding, BPDA at 0.2": (m["BPDA"], 0), "rounding, transfer at 0.2": (m["transfer from the plain network"], 0)}
 off = {k: round(100 * v, 1) for k, (v, q) in quoted.items() if abs(100 * v - q) >= 1}
 assert not off, off
-clean_cost = {e: 100 * (clean[0.0] - clean[e]) for e in EPS_TRAIN}      # points; the page: none, 1.3, 11
+clean_cost = {e: 100 * (clean[0.0] - clean[e]) for e in EPS_TRAIN}      # points; the page: none, 1-2, 10-11
 print("clean cost in points:", {k: round(v, 1) for k, v in clean_cost.items()})
-assert abs(clean_cost[0.1]) < 0.5 and abs(clean_cost[0.2] - 1.3) < 0.3 and abs(clean_cost[0.3] - 11) < 0.5
+# Each test image is 0.22 points, and which few images flip depends on the floating-point kernels the libraries pick
+# (1.3 to 1.8 points at 0.2, 10.2 to 11 at 0.3, across two CPUs and forced instruction sets), so the page gives ranges.
+assert abs(clean_cost[0.1]) < 0.7 and 1 < clean_cost[0.2] < 2 and 9.8 < clean_cost[0.3] < 11.5
 assert abs(100 * masking[0.1]["PGD through autograd"] - 97) < 1 and abs(100 * masking[0.1]["BPDA"] - 76) < 1
 
 # %%

