@@ -55,7 +55,7 @@ bench: setup browser  ## measure build times, page weights and Lighthouse scores
 	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
 	$(BIN)/python scripts/bench.py
 
-cpu-variants: setup  ## run every notebook as an AVX2-only and an SSE4-only CPU would (after changing a notebook)
+cpu-variants: setup  ## run every notebook with PyTorch, MKL and NumPy held to AVX2, then to pre-AVX paths
 	$(BIN)/python scripts/cpu_variants.py
 
 lock:  ## re-pin the full environment into constraints.txt

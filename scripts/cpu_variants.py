@@ -74,7 +74,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cpu-variants-") as scratch:
         for name in args.variant or sorted(VARIANTS):
             print(f"== variant {name}: {available(VARIANTS[name])}", flush=True)
-            jobs = [(p.relative_to(docs).as_posix(), p, Path(scratch) / name / f"{p.stem}.ipynb") for p in paths]
+            jobs = [(p.relative_to(docs).as_posix() if p.is_relative_to(docs) else p.name, p,
+                     Path(scratch) / name / f"{p.stem}.ipynb") for p in paths]
             if name not in REAL_INSTRUCTION_SETS:
                 print(f"   not run: {sorted(src for src, _, _ in jobs if src in SPEED_NOTEBOOKS)} (claims about speed)")
                 jobs = [job for job in jobs if job[0] not in SPEED_NOTEBOOKS]

@@ -137,15 +137,14 @@ assert (CAPABILITY, NUMPY_AVX512, BLAS) == EXPECTED, (CAPABILITY, NUMPY_AVX512, 
 @pytest.mark.parametrize("variant, expected", [("avx2", ("AVX2", False, "Haswell")),
                                                ("no-avx", ("DEFAULT", False, "Haswell"))])
 def test_a_cpu_variant_reaches_the_notebook_kernel(tmp_path, variant, expected):
-    """`make cpu-variants` runs notebooks with the libraries held to narrower instruction sets; the kernel sees it."""
-    import asyncio
-
-    from cpu_variants import VARIANTS, available
-    from notebook_execution import run_all
-
+    """`make cpu-variants` runs notebooks with the libraries held to narrower instruction sets; the kernel sees it,
+    and a notebook whose assert fails under the variant fails the command, named."""
     if os.uname().machine != "x86_64":
         pytest.skip("the variants are x86 instruction sets")
-    notebook = tmp_path / "cpu.py"
-    notebook.write_text(f"# %%\nEXPECTED = {expected!r}\n" + REPORTS_ITS_CPU_PATHS, encoding="utf-8")
-    asyncio.run(run_all([("cpu.py", notebook, tmp_path / "cpu.ipynb")], 1, 1, env=available(VARIANTS[variant])))
-    assert (tmp_path / "cpu.ipynb").is_file()
+    outcomes = {}
+    for name, claimed in (("right.py", expected), ("wrong.py", ("AVX512", True, "SkylakeX"))):
+        (tmp_path / name).write_text(f"# %%\nEXPECTED = {claimed!r}\n" + REPORTS_ITS_CPU_PATHS, encoding="utf-8")
+        outcomes[name] = subprocess.run([sys.executable, ROOT / "scripts" / "cpu_variants.py", tmp_path / name,
+                                         "--variant", variant], capture_output=True, text=True, timeout=300)
+    assert outcomes["right.py"].returncode == 0, outcomes["right.py"].stdout[-2000:]
+    assert outcomes["wrong.py"].returncode == 1 and "wrong.py: cell 2 raised AssertionError" in outcomes["wrong.py"].stdout

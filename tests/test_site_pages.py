@@ -66,7 +66,7 @@ MARK_REPEATS = """() => {
     return behind.get(el);
   };
   const kinds = new Set();
-  for (const span of document.querySelectorAll('pre span, .katex span')) {
+  for (const span of document.querySelectorAll('pre span, .katex span, .md-sidebar .md-ellipsis')) {
     const style = getComputedStyle(span);
     const kind = [span.className, style.color, style.fontSize, style.fontWeight, style.textShadow,
                   backdrop(span.parentElement)].join(';');
@@ -74,18 +74,25 @@ MARK_REPEATS = """() => {
   }
 }"""
 SKIP_REPEATS = "() => axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-repeat])'}]})"
-RUN_AXE = "() => axe.run(document, {resultTypes: ['violations']}).then(results => results.violations)"
+RUN_AXE = "(rules) => axe.run(document, {resultTypes: ['violations'], ...rules}).then(results => results.violations)"
+# The dark scheme changes colours and nothing else (the toggle swaps CSS colour variables; the DOM and the layout stay),
+# so the dark pass runs the rules that read colours on the whole page, and every rule on the header, where the toggle
+# shows its other label. Only the light pass runs every rule on everything.
+COLOUR_RULES = {"runOnly": ["color-contrast", "link-in-text-block"]}
+RUN_AXE_ON_HEADER = """() => axe.run(document.querySelector('.md-header'), {resultTypes: ['violations']})
+  .then(results => results.violations)"""
 
 
-def violations(axe: str, page, path: str, scheme: str) -> list[str]:
-    """axe's violations on the page as it is now (axe injected on first use). Only violations are reported in full:
-    axe then skips serializing every node that passed, a third of its time on a long page."""
+def violations(axe: str, page, path: str, scheme: str, rules: dict | None = None) -> list[str]:
+    """axe's violations on the page as it is now (axe injected on first use), with every rule or only `rules`
+    (`{"runOnly": [...]}`). Only violations are reported in full: axe then skips serializing every node that passed,
+    a third of its time on a long page."""
     if not page.evaluate("() => typeof axe === 'object'"):
         page.evaluate(axe)
         page.evaluate(SKIP_REPEATS)
     page.evaluate(MARK_REPEATS)
     return [f"{path} ({scheme}): axe {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
-            for v in page.evaluate(RUN_AXE)]
+            for v in page.evaluate(RUN_AXE, rules or {})]
 
 
 FORMULA_WIDTHS = """() => [...document.querySelectorAll('.katex-display')].map(display => ({
@@ -114,7 +121,8 @@ def test_page_is_local_clean_accessible_and_fits_a_phone(browser, base_url, axe,
     page.locator(TO_DARK).click()
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     page.evaluate(TWO_FRAMES)
-    problems += violations(axe, page, path, "dark")
+    problems += violations(axe, page, path, "dark", COLOUR_RULES)
+    problems += [f"{path} (dark): axe {v['id']} ({v['help']}) in the header" for v in page.evaluate(RUN_AXE_ON_HEADER)]
     problems += [f"{path}: console error {e}" for e in errors if path != "404.html"]
     problems += [f"{path}: request left the site: {url}" for url in blocked]
     if path not in ("404.html", "print_page/"):
@@ -133,6 +141,22 @@ def test_the_contrast_check_sees_one_faint_code_token_among_its_repeats(browser,
     assert page.locator(".highlight-ipynb pre span.kn").count() > 1
     page.locator(".highlight-ipynb pre span.kn").last.evaluate("span => span.style.color = '#e6e6e6'")
     problems = violations(axe, page, path, "light")
+    page.context.close()
+    assert len(problems) == 1 and "color-contrast" in problems[0], problems
+
+
+def test_the_dark_pass_sees_one_faint_sidebar_entry_among_its_repeats(browser, base_url, axe):
+    """Sidebar entries are de-duplicated like code tokens, and the dark pass checks colours: one entry of the table of
+    contents made faint in the dark scheme is reported, and nothing else."""
+    path = "evaluation/roc-auc/"
+    page, _, _ = visit(browser, base_url + path, color_scheme="light")
+    page.locator(TO_DARK).click()
+    page.evaluate(TWO_FRAMES)
+    assert not violations(axe, page, path, "dark", COLOUR_RULES)
+    entry = page.locator(".md-sidebar--secondary .md-ellipsis").nth(1)
+    assert entry.is_visible()
+    entry.evaluate("span => span.style.color = '#2e303e'")  # about the slate background
+    problems = violations(axe, page, path, "dark", COLOUR_RULES)
     page.context.close()
     assert len(problems) == 1 and "color-contrast" in problems[0], problems
 

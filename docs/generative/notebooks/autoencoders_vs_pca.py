@@ -316,7 +316,7 @@ plt.show()
 #   0.75 to 0.8); at $k = 16$ the gap is under 12%.
 # - **Anomaly scores** (above): uniform noise scores above every test digit, and a blank image below more than 15% of
 #   them but above the median digit.
-# - **Numbers the page quotes**, to the stated precision (the network's errors to within 0.015).
+# - **Numbers the page quotes**, to the stated precision.
 
 # %%
 assert np.allclose(to_nearest_axis[[2, 0]], [28, 48], atol=0.5) and np.allclose(singular_values[[3, 0]], [2.0, 3.2],
@@ -325,10 +325,10 @@ assert abs(np.abs(code_corr).max() - 0.24) < 0.005
 assert angles.max() < 0.001                # this run; the margin over seeds is the 0.1 asserted above
 assert abs(ratio[16] - 0.93) < 0.01 and abs(digits_above_blank - 0.41) < 0.005
 assert all(ratio[k] < 0.85 for k in (2, 4, 8)) and ratio[16] > 0.88
-quoted = {2: (3.40, 2.59), 4: (2.43, 1.82), 8: (1.58, 1.21), 16: (0.74, 0.69)}
+quoted = {2: (3.40, 2.59), 4: (2.43, 1.815), 8: (1.58, 1.21), 16: (0.74, 0.69)}
 for k, (p_err, n_err) in quoted.items():
-    assert abs(pca_error[k] - p_err) < 0.01 and abs(nonlinear_error[k] - n_err) < 0.015, (k, pca_error[k],
-                                                                                           nonlinear_error[k])
+    assert abs(pca_error[k] - p_err) < 0.01 and abs(nonlinear_error[k] - n_err) < 0.01, (k, pca_error[k],
+                                                                                          nonlinear_error[k])
 assert abs(scores["noisy input"] - 5.8) < 0.1 and abs(scores["plain"] - 3.8) < 0.1
 assert abs(scores["denoising"] - 1.4) < 0.1 and abs(min(pca_noisy) - 2.1) < 0.1 and best_k == 12, scores
 assert abs(blank_error - 1.235) < 0.01 and abs(median_digit - 1.09) < 0.005   # 1.238 on one CPU, under 1.235 on another

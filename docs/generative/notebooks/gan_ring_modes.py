@@ -9,9 +9,9 @@
 # First the theory on known distributions: the optimal discriminator, the identity $V(D^*, G) = -\log 4 + 2\,\mathrm{JS}$,
 # why the minimax generator loss saturates, and why the Jensen-Shannon divergence gives no signal between disjoint
 # distributions while the Wasserstein distance does. Then two small PyTorch GANs learn a ring of eight Gaussians with
-# the same networks and loss: with the generator stepping ten times faster than the discriminator it covers at most three
-# modes at a time, and the mode holding the most samples keeps changing; with the discriminator four times faster (a two-time-scale rule), or
-# with equal rates, it reaches all eight. What causes the collapse is the generator running ahead.
+# the same networks and loss: with the generator stepping ten times faster than the discriminator it covers at most
+# three modes at a time, and the mode holding the most samples keeps changing; with the discriminator four times
+# faster (a two-time-scale rule), or with equal rates, it reaches all eight. What causes the collapse is the generator running ahead.
 
 # %%
 import time
@@ -187,10 +187,10 @@ for name, (history, _) in (*runs.items(), ("equal rates", equal)):
 collapsed, fixed = runs["generator faster"][0], runs["discriminator faster"][0]
 second_half = collapsed[:, 0] > STEPS / 2
 assert collapsed[:, 1].max() <= 3, "the generator-faster GAN never covers more than three modes"
-assert len(set(collapsed[:, 3].astype(int)) - {-1}) >= 4, "and its mass hops between modes"
+assert len(set(collapsed[:, 3].astype(int)) - {-1}) >= 4, "and its most-held mode changes: four or more"
 assert fixed[-1, 1] == 8 and fixed[fixed[:, 0] > STEPS / 2, 1].min() >= 7, "the two-time-scale GAN covers all eight"
 assert fixed[-1, 2] > 0.3, "with over 30% of its samples within three standard deviations of a centre"
-assert abs(fixed[-1, 2] - 0.51) < 0.015, "the caption's 'about half' (seed 0)"
+assert 0.505 < fixed[-1, 2] < 0.525, "the caption's 'about half' (seed 0)"
 equal_history = equal[0]
 assert equal_history[-1, 1] == 8 and equal_history[equal_history[:, 0] > STEPS / 2, 1].min() >= 7, "equal rates too"
 
@@ -219,11 +219,11 @@ plt.show()
 # SciPy's squared Jensen-Shannon distance; at $p_g = p_\text{data}$ the value is $-\log 4$. At $D(G(z)) = 0.01$ the
 # non-saturating gradient is 99 times the minimax one. Between a narrow Gaussian and its shift by at least 1, JS is
 # $\log 2$ to six decimals, while $W_1$ equals the shift. On the ring, the GAN whose generator steps ten times faster
-# than its discriminator never covers more than three modes, and at least four different modes take turns holding
-# the most of its samples; the same GAN with the
-# discriminator four times faster covers all eight at the end (at least seven throughout the second half), with over
-# 30% of its samples within three standard deviations of a centre (51% with this seed); with equal rates it also
-# covers all eight at the end and at least seven throughout the second half. Seeds 0, 1 and 2 all pass.
+# than its discriminator never covers more than three modes, and the mode holding the most samples changes,
+# at least four different ones over training; the same GAN with the discriminator four times faster covers all eight
+# at the end (at least seven throughout the second half), with over 30% of its samples within three standard
+# deviations of a centre (51–52% with this seed); with equal rates it also covers all eight at the end and at least
+# seven throughout the second half. Seeds 0, 1 and 2 all pass.
 
 # %%
 elapsed = time.process_time() - START

@@ -195,7 +195,8 @@ for name, params in (("CD-1", cd1), ("PCD", pcd)):
 assert results["CD-1"][0] > ll_independent + 5 and results["PCD"][0] > ll_independent + 5, "over 5 nats gained"
 assert abs(results["CD-1"][0] - results["PCD"][0]) < 0.3, "on this small model CD-1 and PCD end level"
 constant_gap = results["CD-1, constant rate"][0] - results["PCD, 20 chains, constant rate"][0]
-assert 1.3 < constant_gap < 6.5, "at the same constant rate, PCD with 20 chains loses much more than CD-1"
+assert 1.3 < constant_gap < 6.2, "at the same constant rate, PCD with 20 chains loses much more than CD-1"
+assert constant_gap < 5.5 or results["PCD, 20 chains, constant rate"][0] < ll_independent, "near 6: worse than pixels"
 assert 0 < results["CD-1"][0] - results["CD-1, constant rate"][0] < 1, "a constant rate costs CD-1 under a nat"
 assert all(np.diff([ll for _, ll in cd1_curve])[1:] > -0.3), "the CD-1 curve rises, up to noise"
 assert ratio["CD-1"] > 3 and ratio["PCD"] > 1.5, "neither run ends at a maximum of the likelihood"

@@ -271,13 +271,14 @@ assert slow_source > 0.95 and slow_source > after[0] + 0.30 and slow_target > me
 
 # %% [markdown]
 # The numbers the page quotes for this run (seeds 0–4, pretraining seed 0), in percent, to within a point; the old
-# task after fine-tuning as the page's range, 44–60% (59.0 to 60.4 at one label, depending on the floating-point
-# kernels the libraries pick).
+# task after fine-tuning as the page's range, about 44–60%, and about 60% at one label (59.0 to 60.4 there, depending
+# on the floating-point kernels the libraries pick).
 
 # %%
 quoted = np.array([[46, 56, 55], [74, 68, 78], [93, 81, 89]])     # rows: 1, 5, 20 labels; columns: METHODS
 assert np.all(np.abs(100 * mean - quoted) < 1), (100 * mean).round(1)
-assert abs(100 * source_acc - 98.9) < 0.6 and 43.4 < 100 * after.min() and 100 * after.max() < 60.5, (100 * after).round(1)
+assert abs(100 * source_acc - 98.9) < 0.6, source_acc
+assert 42.5 < 100 * after.min() and 100 * after.max() < 61.5 and 58.5 < 100 * after[0] < 61.5, (100 * after).round(1)
 assert abs(100 * slow_target - 58) < 1 and abs(100 * slow_source - 97) < 1, slow_results.mean(axis=0)
 # The quoted gaps, in points: fine-tuning and feature extraction over scratch at 1 label (9, 10), fine-tuning under
 # scratch at 20 (4), feature extraction under scratch at 20 (12). Each seed-sd at 1 label is 5 to 10 points.
