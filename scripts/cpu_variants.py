@@ -1,4 +1,5 @@
-"""Run the guide's notebooks as other CPUs would, to catch asserts that hold on one machine only (`make cpu-variants`).
+"""Run the notebooks with their math libraries held to narrower instruction sets (`make cpu-variants`), to catch
+asserts that hold on one machine only.
 
 A notebook's numbers depend on the floating-point code paths its libraries pick at run time: PyTorch, oneDNN, MKL,
 OpenBLAS and NumPy each choose kernels by the CPU's vector instructions, and a different summation order shifts a

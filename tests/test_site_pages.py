@@ -74,25 +74,24 @@ MARK_REPEATS = """() => {
   }
 }"""
 SKIP_REPEATS = "() => axe.configure({rules: [{id: 'color-contrast', selector: '*:not([data-axe-repeat])'}]})"
-RUN_AXE = "(rules) => axe.run(document, {resultTypes: ['violations'], ...rules}).then(results => results.violations)"
+RUN_AXE = """([within, rules]) => axe.run(within ? document.querySelector(within) : document,
+  {resultTypes: ['violations'], ...rules}).then(results => results.violations)"""
 # The dark scheme changes colours and nothing else (the toggle swaps CSS colour variables; the DOM and the layout stay),
 # so the dark pass runs the rules that read colours on the whole page, and every rule on the header, where the toggle
 # shows its other label. Only the light pass runs every rule on everything.
 COLOUR_RULES = {"runOnly": ["color-contrast", "link-in-text-block"]}
-RUN_AXE_ON_HEADER = """() => axe.run(document.querySelector('.md-header'), {resultTypes: ['violations']})
-  .then(results => results.violations)"""
 
 
-def violations(axe: str, page, path: str, scheme: str, rules: dict | None = None) -> list[str]:
+def violations(axe: str, page, path: str, scheme: str, rules: dict | None = None, within: str = "") -> list[str]:
     """axe's violations on the page as it is now (axe injected on first use), with every rule or only `rules`
-    (`{"runOnly": [...]}`). Only violations are reported in full: axe then skips serializing every node that passed,
-    a third of its time on a long page."""
+    (`{"runOnly": [...]}`), on the whole page or `within` one element (a CSS selector). Only violations are reported
+    in full: axe then skips serializing every node that passed, a third of its time on a long page."""
     if not page.evaluate("() => typeof axe === 'object'"):
         page.evaluate(axe)
         page.evaluate(SKIP_REPEATS)
     page.evaluate(MARK_REPEATS)
     return [f"{path} ({scheme}): axe {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
-            for v in page.evaluate(RUN_AXE, rules or {})]
+            for v in page.evaluate(RUN_AXE, [within, rules or {}])]
 
 
 FORMULA_WIDTHS = """() => [...document.querySelectorAll('.katex-display')].map(display => ({
@@ -122,7 +121,7 @@ def test_page_is_local_clean_accessible_and_fits_a_phone(browser, base_url, axe,
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     page.evaluate(TWO_FRAMES)
     problems += violations(axe, page, path, "dark", COLOUR_RULES)
-    problems += [f"{path} (dark): axe {v['id']} ({v['help']}) in the header" for v in page.evaluate(RUN_AXE_ON_HEADER)]
+    problems += violations(axe, page, path, "dark", within=".md-header")
     problems += [f"{path}: console error {e}" for e in errors if path != "404.html"]
     problems += [f"{path}: request left the site: {url}" for url in blocked]
     if path not in ("404.html", "print_page/"):
